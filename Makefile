@@ -1,0 +1,29 @@
+# Two commands do all the set-up on a fresh clone: `make demo` and `make test`.
+PYTHON ?= python3
+VENV ?= .venv
+BIN := $(VENV)/bin
+
+.PHONY: demo test lint bench clean
+
+$(BIN)/clearweb: pyproject.toml
+	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install -q --upgrade pip
+	$(BIN)/python -m pip install -q -e ".[dev]"
+	touch $@
+
+demo: $(BIN)/clearweb
+	$(BIN)/clearweb demo --out demo-out
+
+# pytest exits 5 when it collects no test; that is not a failure of the code under test.
+test: $(BIN)/clearweb
+	$(BIN)/python -m pytest -q || [ $$? -eq 5 ]
+
+lint: $(BIN)/clearweb
+	$(BIN)/ruff check .
+
+bench: $(BIN)/clearweb
+	$(BIN)/python -m pip install -q -e ".[dev,bench]"
+	$(BIN)/python benchmarks/bench_fetch.py
+
+clean:
+	rm -rf demo-out runs .pytest_cache

@@ -1,0 +1,3 @@
+"""clearweb.model: the bundled PyTorch Apertus model, its training recipe (Goldfish loss, AdEMAMix,
+WSD), the shard data loader, the trainer and the throughput benchmark. It knows nothing of the
+pipeline except the shard format."""

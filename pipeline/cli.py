@@ -1,0 +1,101 @@
+"""The ``clearweb`` command line.
+
+Exit codes: 0 on success, 2 on a bad config or input (one line naming the file and key), 1 on a
+failed run (one line naming the failing task's log). Subcommands are added by the issues that
+build them; each lives in its own module and registers here.
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from collections.abc import Sequence
+
+from clearweb.pipeline.errors import ClearwebError
+
+
+def _add_run(sub: argparse._SubParsersAction) -> None:
+    run = sub.add_parser("run", help="run a config's stages", description="Run the stages of CONFIG.")
+    run.add_argument("config", help="YAML run config, e.g. configs/commoncrawl.yaml")
+    run.add_argument("--stages", help="comma-separated subset of the config's stages, e.g. fetch")
+    run.add_argument("--executor", choices=["local", "slurm", "ray"], help="overrides executor.type")
+    run.add_argument("--tasks", type=int, help="overrides executor.tasks")
+    run.add_argument("--workers", type=int, help="overrides executor.workers")
+    run.add_argument("--set", action="append", default=[], metavar="KEY=VALUE",
+                     help="override a config key, e.g. --set stages.fetch.limit=100 (repeatable)")
+    run.set_defaults(handler=_cmd_run)
+
+
+def _add_demo(sub: argparse._SubParsersAction) -> None:
+    demo = sub.add_parser("demo", help="run the pipeline on the embedded demo crawl, offline",
+                          description="Generate the embedded multilingual demo crawl, serve it from a "
+                                      "loopback HTTP server and run configs/demo.yaml against it.")
+    demo.add_argument("--out", default="demo-out", help="folder for the crawl and the run (default: demo-out)")
+    demo.add_argument("--tasks", type=int, help="tasks per stage (default from demo.yaml)")
+    demo.add_argument("--workers", type=int, help="tasks run at once (default from demo.yaml)")
+    demo.set_defaults(handler=_cmd_demo)
+
+
+def _overrides(args: argparse.Namespace) -> list[str]:
+    sets = list(args.set) if hasattr(args, "set") else []
+    if getattr(args, "executor", None):
+        sets.append(f"executor.type={args.executor}")
+    if args.tasks is not None:
+        sets.append(f"executor.tasks={args.tasks}")
+    if args.workers is not None:
+        sets.append(f"executor.workers={args.workers}")
+    return sets
+
+
+def _print_results(results) -> None:
+    for result in results:
+        if result.status == "complete":
+            print(f"{result.name}: already complete ({result.tasks} tasks), skipped")
+        elif result.status == "submitted":
+            print(f"{result.name}: submitted ({result.tasks} tasks)")
+        else:
+            print(f"{result.name}: done, {result.tasks} tasks in {result.seconds:.1f}s")
+
+
+def _cmd_run(args: argparse.Namespace) -> int:
+    from clearweb.pipeline.config import load_config
+    from clearweb.pipeline.runner import run_stages
+
+    config = load_config(args.config, _overrides(args))
+    stages = [s.strip() for s in args.stages.split(",") if s.strip()] if args.stages else None
+    _print_results(run_stages(config, args.config, stages))
+    return 0
+
+
+def _cmd_demo(args: argparse.Namespace) -> int:
+    from clearweb.pipeline.demo.run import run_demo
+
+    run_demo(args.out, _overrides(args))
+    return 0
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="clearweb",
+        description="Turn web crawls into compliant, multilingual, tokenized pretraining data.",
+    )
+    sub = parser.add_subparsers(dest="command", metavar="COMMAND", required=True)
+    _add_run(sub)
+    _add_demo(sub)
+    return parser
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    args = build_parser().parse_args(argv)
+    try:
+        return args.handler(args)
+    except ClearwebError as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        return exc.exit_code
+    except KeyboardInterrupt:
+        print("interrupted; run the same command again to resume", file=sys.stderr)
+        return 130
+
+
+if __name__ == "__main__":
+    sys.exit(main())

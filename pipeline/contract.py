@@ -1,0 +1,41 @@
+"""The data contract between stages: the Parquet type of every metadata key in DESIGN.md.
+
+Stage outputs are Parquet files with one column per metadata key (as FineWeb publishes them), so
+they read directly with pyarrow and ``datasets``. Pinning the types here, instead of letting pyarrow
+infer them from the first rows, keeps every task's files schema-compatible: a column that happens
+to be all-null in one task's first batch would otherwise get the ``null`` type there and a string
+type elsewhere, and the files could not be read as one dataset.
+"""
+
+from __future__ import annotations
+
+import pyarrow as pa
+
+SIGNALS = pa.struct(
+    [
+        ("tdm_reservation", pa.bool_()),
+        ("tdm_policy", pa.string()),
+        ("noai", pa.bool_()),
+        ("noimageai", pa.bool_()),
+        ("license_urls", pa.list_(pa.string())),
+    ]
+)
+
+COLUMN_TYPES: dict[str, pa.DataType] = {
+    "text": pa.string(),
+    "id": pa.string(),
+    # fetch
+    "url": pa.string(),
+    "domain": pa.string(),
+    "host": pa.string(),
+    "fetch_date": pa.string(),
+    "warc_record_id": pa.string(),
+    "source_file": pa.string(),
+    "signals": SIGNALS,
+    # language (also present in FineWeb-2 inputs)
+    "language": pa.string(),
+    "language_script": pa.string(),
+    "language_score": pa.float64(),
+    # every removed document
+    "removed_by": pa.string(),
+}

@@ -1,0 +1,85 @@
+"""HTML main-text extraction with trafilatura, plus the compliance signals of the page.
+
+Each page is parsed once with lxml: the signals (robots/TDM meta tags, license links) are read
+from the tree, then trafilatura extracts the main text from the same tree, precision-oriented as
+FineWeb configures it. Extraction runs in datatrove's ExtractorSandbox, a child process with a
+per-document timeout, so one pathological page cannot stall a task.
+"""
+
+from __future__ import annotations
+
+import logging
+from functools import partial
+from typing import Any
+
+from clearweb.pipeline.fetch import HTML_FLAG
+from clearweb.pipeline.signals import empty_signals, html_signals, merge_signals
+from datatrove.data import DocumentsPipeline
+from datatrove.pipeline.base import PipelineStep
+from datatrove.pipeline.extractors.base import ExtractorSandbox
+from datatrove.utils.typeshelper import StatHints
+
+log = logging.getLogger(__name__)
+
+
+def extract_page(html: str, url: str | None, favour_precision: bool = True,
+                 deduplicate: bool = True) -> tuple[str | None, dict[str, Any]]:
+    """Main text and HTML signals of one page; (None, empty signals) when it does not parse."""
+    import trafilatura
+    from trafilatura.utils import load_html
+
+    tree = load_html(html)
+    if tree is None:
+        return None, empty_signals()
+    signals = html_signals(tree, url)
+    text = trafilatura.extract(tree, favor_precision=favour_precision, include_comments=False,
+                               deduplicate=deduplicate)
+    return text, signals
+
+
+class HtmlExtractor(PipelineStep):
+    """Replaces HTML documents' text by their main text and records their signals; other
+    documents pass through untouched."""
+
+    type = "🛢 - EXTRAC"
+    name = "⛏ Trafilatura + signals"
+
+    def __init__(self, favour_precision: bool = True, deduplicate: bool = True, timeout_s: float = 5.0):
+        super().__init__()
+        self.favour_precision = favour_precision
+        self.deduplicate = deduplicate
+        self.timeout_s = timeout_s
+
+    def run(self, data: DocumentsPipeline, rank: int = 0, world_size: int = 1) -> DocumentsPipeline:
+        extract = partial(extract_page, favour_precision=self.favour_precision, deduplicate=self.deduplicate)
+        with ExtractorSandbox(timeout=self.timeout_s, warmup_text=("<html></html>", None)) as sandbox:
+            for document in data:
+                if not document.metadata.pop(HTML_FLAG, False):
+                    yield document
+                    continue
+                self.stat_update(StatHints.total)
+                url = document.metadata.get("url")
+                with self.track_time():
+                    try:
+                        text, signals = sandbox.process_document((document.text, url), extract)
+                    except TimeoutError:
+                        self.stat_update("timeout")
+                        log.warning("extraction timed out after %ss: %s", self.timeout_s, url)
+                        continue
+                    except EOFError:
+                        self.stat_update("broken_process")
+                        log.warning("extraction process died (out of memory?): %s", url)
+                        continue
+                    except Exception as exc:  # trafilatura/lxml raise many types on broken pages
+                        self.stat_update("extraction_error")
+                        log.warning("extraction failed for %s: %s", url, " ".join(str(exc).split())[:200])
+                        continue
+                if not text:
+                    self.stat_update("no_main_text")
+                    continue
+                document.text = text
+                document.metadata["signals"] = merge_signals(document.metadata.get("signals") or empty_signals(),
+                                                             signals)
+                self.stat_update(StatHints.forwarded)
+                self.update_doc_stats(document)
+                yield document

@@ -1,0 +1,148 @@
+"""Run a config's stages with a datatrove executor.
+
+We never schedule, shard or mark completion ourselves: each stage is one datatrove executor
+(Local, Slurm or Ray) whose logging_dir is ``RUN/<stage>/logs``. datatrove's completion markers
+make a stage whose tasks all completed a no-op on re-run, and a killed run resume with the tasks
+that had not finished. What we add: stages chained in order, a refusal to resume a stage with a
+different task count (the split of shards between tasks would change and data would be read twice
+or not at all), and failures reported as one line naming the failing task's log.
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+import time
+from dataclasses import dataclass
+from pathlib import Path
+
+import yaml
+from clearweb.pipeline.config import RunConfig
+from clearweb.pipeline.errors import ConfigError, RunFailed
+from clearweb.pipeline.stages import STAGE_BUILDERS, stage_dirs
+from datatrove.executor.base import PipelineExecutor
+
+log = logging.getLogger(__name__)
+
+
+@dataclass(frozen=True)
+class StageResult:
+    name: str
+    status: str  # "ran", "complete" (skipped: already done) or "submitted" (slurm/ray)
+    tasks: int
+    seconds: float
+
+
+def stage_tasks(config: RunConfig, name: str) -> tuple[int, int]:
+    """(tasks, workers) for a stage: the stage's own settings, else the executor's."""
+    section = getattr(config.stages, name)
+    tasks = section.tasks or config.executor.tasks
+    workers = section.workers if section.workers is not None else config.executor.workers
+    return tasks, (tasks if workers == -1 else min(workers, tasks))
+
+
+def completed_ranks(logs: Path) -> set[int]:
+    folder = logs / "completions"
+    if not folder.is_dir():
+        return set()
+    return {int(name) for name in (p.name for p in folder.iterdir()) if name.isdigit()}
+
+
+def failed_log(logs: Path, tasks: int) -> Path:
+    """Log of the first incomplete task (the one to read first)."""
+    done = completed_ranks(logs)
+    first = next((rank for rank in range(tasks) if rank not in done), 0)
+    return logs / "logs" / f"task_{first:05d}.log"
+
+
+def _check_task_count(logs: Path, name: str, tasks: int) -> None:
+    previous = logs / "executor.json"
+    if not previous.is_file():
+        return
+    try:
+        old = json.loads(previous.read_text()).get("world_size")
+    except (OSError, json.JSONDecodeError):
+        return
+    if old is not None and old != tasks:
+        raise ConfigError(
+            "executor.tasks", None,
+            f"stage {name} in {logs.parent} was started with {old} tasks, not {tasks}; "
+            f"resume with --tasks {old} or delete {logs.parent} to start it again",
+        )
+
+
+def make_executor(config: RunConfig, name: str, pipeline: list, depends: PipelineExecutor | None) -> PipelineExecutor:
+    tasks, workers = stage_tasks(config, name)
+    logs = str(stage_dirs(config.run_dir, name).logs)
+    kind = config.executor.type
+    if kind == "local":
+        from datatrove.executor import LocalPipelineExecutor
+
+        return LocalPipelineExecutor(pipeline, tasks=tasks, workers=workers, logging_dir=logs, skip_completed=True)
+    if kind == "slurm":
+        from datatrove.executor import SlurmPipelineExecutor
+
+        slurm = config.executor.slurm
+        return SlurmPipelineExecutor(
+            pipeline, tasks=tasks, workers=workers, time=slurm.time, partition=slurm.partition,
+            cpus_per_task=slurm.cpus_per_task, mem_per_cpu_gb=slurm.mem_per_cpu_gb, qos=slurm.qos,
+            job_name=f"{slurm.job_name_prefix}_{name}", env_command=slurm.env_command,
+            venv_path=slurm.venv_path, sbatch_args=dict(slurm.sbatch_args) or None,
+            max_array_size=slurm.max_array_size, depends=depends, logging_dir=logs, skip_completed=True,
+        )
+    from datatrove.executor import RayPipelineExecutor
+
+    ray = config.executor.ray
+    return RayPipelineExecutor(pipeline, tasks=tasks, workers=workers, depends=depends, logging_dir=logs,
+                               cpus_per_task=ray.cpus_per_task, mem_per_cpu_gb=ray.mem_per_cpu_gb)
+
+
+def select_stages(config: RunConfig, wanted: list[str] | None) -> list[str]:
+    enabled = config.enabled_stages()
+    if not wanted:
+        return enabled
+    unknown = [name for name in wanted if name not in enabled]
+    if unknown:
+        raise ConfigError("--stages", None, f"unknown stage {unknown[0]!r}; this config has {', '.join(enabled)}")
+    return [name for name in enabled if name in wanted]
+
+
+def save_run_config(config: RunConfig) -> Path:
+    """Keep the resolved config beside the data: the report and `why` read it later."""
+    path = Path(config.run_dir) / "config.yaml"
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_text(yaml.safe_dump(config.model_dump(mode="json"), sort_keys=False, allow_unicode=True))
+    return path
+
+
+def run_stages(config: RunConfig, source: str, stages: list[str] | None = None) -> list[StageResult]:
+    """Run (local) or submit (slurm, ray) the selected stages in order."""
+    names = select_stages(config, stages)
+    save_run_config(config)
+    results: list[StageResult] = []
+    previous: PipelineExecutor | None = None
+    for name in names:
+        tasks, _ = stage_tasks(config, name)
+        logs = stage_dirs(config.run_dir, name).logs
+        if len(completed_ranks(logs) & set(range(tasks))) == tasks:
+            results.append(StageResult(name, "complete", tasks, 0.0))
+            continue
+        _check_task_count(logs, name, tasks)
+        executor = make_executor(config, name, STAGE_BUILDERS[name](config, source), previous)
+        if config.executor.type != "local":
+            previous = executor
+            continue
+        started = time.monotonic()
+        try:
+            executor.run()
+        except Exception as exc:  # a task raised; its log has the traceback
+            log.debug("stage %s raised %r", name, exc)
+        missing = tasks - len(completed_ranks(logs) & set(range(tasks)))
+        if missing:
+            raise RunFailed(f"stage {name}: {missing} of {tasks} tasks failed; see {failed_log(logs, tasks)}")
+        results.append(StageResult(name, "ran", tasks, time.monotonic() - started))
+    if previous is not None:
+        previous.run()
+        results.extend(StageResult(name, "submitted", stage_tasks(config, name)[0], 0.0)
+                       for name in names if not any(r.name == name for r in results))
+    return results

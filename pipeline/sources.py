@@ -1,0 +1,150 @@
+"""Turn the config's input specs into one ordered list of shards, and open a shard for reading.
+
+The list is resolved once, in the process that launches the run, and handed to every task; task
+``rank`` of ``world_size`` reads ``shards[rank::world_size]``. Resolving up front keeps the split
+deterministic (a resumed or re-submitted task reads exactly the files it read before) and lets a
+bad input spec fail before any job is submitted.
+
+Shards may be local paths (globs too), http(s) URLs (downloaded through the cache by
+``HttpFetcher``) or any fsspec path such as ``s3://`` or ``hf://`` (streamed through fsspec).
+"""
+
+from __future__ import annotations
+
+import gzip
+import io
+import os
+from collections.abc import Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass
+from typing import BinaryIO
+
+import fsspec
+from clearweb.pipeline.config import InputSpec, is_remote
+from clearweb.pipeline.download import HttpFetcher
+from clearweb.pipeline.errors import ConfigError, InputError, InputMissing
+
+_COMPRESSION_SUFFIXES = (".gz", ".zst", ".bz2", ".xz")
+_FORMAT_SUFFIXES = {".warc": "warc", ".arc": "warc", ".jsonl": "jsonl", ".json": "jsonl",
+                    ".ndjson": "jsonl", ".parquet": "parquet"}
+
+
+@dataclass(frozen=True)
+class Shard:
+    """One input file and how to read it."""
+
+    location: str
+    format: str
+    html: bool
+    text_key: str = "text"
+    id_key: str = "id"
+
+
+def infer_format(location: str) -> str | None:
+    name = location.rsplit("/", 1)[-1].lower()
+    for suffix in _COMPRESSION_SUFFIXES:
+        name = name.removesuffix(suffix)
+    return _FORMAT_SUFFIXES.get(os.path.splitext(name)[1])
+
+
+def is_http(location: str) -> bool:
+    return location.startswith(("http://", "https://"))
+
+
+def _expand_path(path: str) -> list[str]:
+    if is_http(path):
+        return [path]
+    if is_remote(path):
+        fs, _, paths = fsspec.get_fs_token_paths(path)
+        return sorted(fs.unstrip_protocol(p) for p in paths)
+    local = path.removeprefix("file://")
+    if any(ch in local for ch in "*?["):
+        import glob
+
+        return sorted(os.path.abspath(p) for p in glob.glob(local, recursive=True) if os.path.isfile(p))
+    return [os.path.abspath(local)]
+
+
+def _join(base_url: str | None, entry: str) -> str:
+    if base_url is None or is_remote(entry) or os.path.isabs(entry):
+        return entry
+    return base_url.rstrip("/") + "/" + entry.lstrip("/")
+
+
+def read_paths_file(location: str, fetcher: HttpFetcher) -> list[str]:
+    """Lines of a (possibly gzipped) paths file such as Common Crawl's ``warc.paths.gz``."""
+    try:
+        with open_shard(location, fetcher) as raw:
+            data = raw.read()
+        if data[:2] == b"\x1f\x8b":
+            data = gzip.decompress(data)
+        text = data.decode("utf-8")
+    except (OSError, EOFError, UnicodeDecodeError) as exc:
+        raise InputError(f"{location}: cannot read paths file: {exc}") from None
+    return [line.strip() for line in text.splitlines() if line.strip() and not line.startswith("#")]
+
+
+def resolve_shards(specs: list[InputSpec], fetcher: HttpFetcher, source: str = "config") -> list[Shard]:
+    """Expand every input spec into shards, in config order; a shard listed twice is an error."""
+    shards: list[Shard] = []
+    seen: dict[str, int] = {}
+    for index, spec in enumerate(specs):
+        key = f"stages.fetch.inputs[{index}]"
+        if spec.path:
+            locations = _expand_path(spec.path)
+        else:
+            paths_file = spec.paths_file or f"{spec.base_url.rstrip('/')}/crawl-data/{spec.crawl}/warc.paths.gz"
+            locations = [_join(spec.base_url, line) for line in read_paths_file(paths_file, fetcher)]
+        if spec.max_files:
+            locations = locations[: spec.max_files]
+        if not locations:
+            raise ConfigError(source, key, "matches no file")
+        for location in locations:
+            fmt = spec.format or infer_format(location)
+            if fmt is None:
+                raise ConfigError(source, f"{key}.format", f"cannot infer the format of {location}; set format")
+            if location in seen:
+                raise ConfigError(source, key, f"{location} is also listed by inputs[{seen[location]}]")
+            seen[location] = index
+            html = spec.html if spec.html is not None else fmt == "warc"
+            shards.append(Shard(location, fmt, html, spec.text_key, spec.id_key))
+    return shards
+
+
+@contextmanager
+def open_shard(location: str, fetcher: HttpFetcher) -> Iterator[BinaryIO]:
+    """Open a shard as a raw binary stream (decompression is the reader's business)."""
+    if is_http(location):
+        path = fetcher.fetch(location)
+        with open(path, "rb") as handle:
+            yield handle
+    elif is_remote(location):
+        with fsspec.open(location, "rb") as handle:
+            yield handle
+    else:
+        try:
+            handle = open(location.removeprefix("file://"), "rb")
+        except FileNotFoundError:
+            raise InputMissing(f"{location}: file not found") from None
+        with handle:
+            yield handle
+
+
+def decompressing(raw: BinaryIO, location: str) -> BinaryIO:
+    """Wrap ``raw`` in the decompressor its name implies (for JSONL; WARC readers handle gzip)."""
+    name = location.lower()
+    if name.endswith(".gz"):
+        return gzip.GzipFile(fileobj=raw)
+    if name.endswith(".zst"):
+        import zstandard
+
+        return io.BufferedReader(zstandard.ZstdDecompressor().stream_reader(raw))
+    if name.endswith(".bz2"):
+        import bz2
+
+        return bz2.BZ2File(raw)  # type: ignore[return-value]
+    if name.endswith(".xz"):
+        import lzma
+
+        return lzma.LZMAFile(raw)  # type: ignore[return-value]
+    return raw

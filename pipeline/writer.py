@@ -1,0 +1,108 @@
+"""The Parquet writer every stage uses for kept and removed documents.
+
+It is datatrove's ParquetWriter with three changes that matter at scale:
+
+- flat columns (metadata expanded), zstd, as the data contract says;
+- column types from ``contract.COLUMN_TYPES``; keys outside the contract get the type pyarrow
+  infers from the first batch (null becomes string), and a key that first appears after the
+  schema was fixed raises an error naming it instead of being dropped silently;
+- when the task fails, the files it wrote are deleted. datatrove's writer closes its files on any
+  exit, which on failure leaves a valid-looking Parquet file holding part of a shard; the task has
+  no completion marker and will be re-run, but a reader globbing the folder would not know that.
+"""
+
+from __future__ import annotations
+
+from typing import IO, Any
+
+import pyarrow as pa
+import pyarrow.parquet as pq
+from clearweb.pipeline.contract import COLUMN_TYPES
+from datatrove.pipeline.writers.parquet import ParquetWriter
+
+
+class SchemaMismatch(ValueError):
+    pass
+
+
+def schema_for(rows: list[dict[str, Any]]) -> pa.Schema:
+    """Contract types for known columns, inferred types for the rest, in first-seen key order."""
+    keys: dict[str, None] = {}
+    for row in rows:
+        keys.update(dict.fromkeys(row))
+    inferred = pa.Table.from_pylist(rows).schema
+    fields = []
+    for key in keys:
+        if key in COLUMN_TYPES:
+            fields.append(pa.field(key, COLUMN_TYPES[key]))
+        else:
+            kind = inferred.field(key).type
+            fields.append(pa.field(key, pa.string() if pa.types.is_null(kind) else kind))
+    return pa.schema(fields)
+
+
+class DocumentWriter(ParquetWriter):
+    """Writes documents as zstd Parquet with flat, contract-typed columns."""
+
+    name = "📒 Parquet (clearweb)"
+
+    def __init__(self, output_folder: str, output_filename: str = "${rank}.parquet", batch_size: int = 1000):
+        super().__init__(
+            output_folder,
+            output_filename=output_filename,
+            compression="zstd",
+            expand_metadata=True,
+            batch_size=batch_size,
+            max_file_size=-1,
+        )
+        self._schemas: dict[str, pa.Schema] = {}
+        self._written: set[str] = set()
+        self._handles: dict[str, IO] = {}
+
+    def _write(self, document: dict, file_handler: IO, filename: str) -> None:
+        self._written.add(filename)
+        self._handles[filename] = file_handler
+        self._batches[filename].append(document)
+        if len(self._batches[filename]) >= self.batch_size:
+            self._write_batch(filename)
+
+    def _write_batch(self, filename: str) -> None:
+        rows = self._batches.pop(filename, None)
+        if not rows:
+            return
+        if filename not in self._writers:
+            schema = schema_for(rows)
+            self._schemas[filename] = schema
+            self._writers[filename] = pq.ParquetWriter(
+                self._handles[filename], schema=schema, compression=self.compression,
+                use_content_defined_chunking=self.use_content_defined_chunking,
+                write_page_index=self.write_page_index,
+            )
+        schema = self._schemas[filename]
+        for row in rows:
+            extra = row.keys() - set(schema.names)
+            if extra:
+                raise SchemaMismatch(
+                    f"{filename}: document {row.get('id')!r} has metadata key(s) {sorted(extra)} "
+                    "absent from the file's first batch; declare them in clearweb.pipeline.contract"
+                )
+        self._writers[filename].write_batch(pa.RecordBatch.from_pylist(rows, schema=schema))
+
+    def close(self) -> None:
+        # Writers are created at a file's first full batch: flush files that never filled one.
+        for filename in list(self._batches):
+            self._write_batch(filename)
+        super().close()
+
+    def __exit__(self, exc_type, exc_val, exc_tb) -> None:
+        if exc_type is None:
+            self.close()
+            return
+        # Failed task: do not leave complete-looking files behind.
+        self._batches.clear()
+        try:
+            self.close()
+        finally:
+            for filename in self._written:
+                if self.output_folder.exists(filename):
+                    self.output_folder.rm(filename)
