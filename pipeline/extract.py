@@ -12,12 +12,13 @@ import logging
 from functools import partial
 from typing import Any
 
-from clearweb.pipeline.fetch import HTML_FLAG
-from clearweb.pipeline.signals import empty_signals, html_signals, merge_signals
 from datatrove.data import DocumentsPipeline
 from datatrove.pipeline.base import PipelineStep
 from datatrove.pipeline.extractors.base import ExtractorSandbox
 from datatrove.utils.typeshelper import StatHints
+
+from clearweb.pipeline.fetch import HTML_FLAG
+from clearweb.pipeline.signals import empty_signals, html_signals, merge_signals
 
 log = logging.getLogger(__name__)
 

@@ -20,13 +20,14 @@ import zlib
 from collections.abc import Iterator
 from typing import Any
 
+from datatrove.data import Document, DocumentsPipeline
+from datatrove.pipeline.readers.base import BaseReader
+
 from clearweb.pipeline.download import HttpFetcher
 from clearweb.pipeline.errors import InputError, InputMissing
 from clearweb.pipeline.provenance import url_provenance
 from clearweb.pipeline.records import CorruptShard, Skipped, iter_jsonl, iter_parquet, iter_warc
 from clearweb.pipeline.sources import Shard, decompressing, is_http, open_shard
-from datatrove.data import Document, DocumentsPipeline
-from datatrove.pipeline.readers.base import BaseReader
 
 log = logging.getLogger(__name__)
 HTML_FLAG = "_html"

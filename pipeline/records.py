@@ -17,6 +17,7 @@ from dataclasses import dataclass
 from typing import Any, BinaryIO
 
 import orjson
+
 from clearweb.pipeline.signals import header_signals
 
 log = logging.getLogger(__name__)

@@ -17,10 +17,11 @@ from dataclasses import dataclass
 from pathlib import Path
 
 import yaml
+from datatrove.executor.base import PipelineExecutor
+
 from clearweb.pipeline.config import RunConfig
 from clearweb.pipeline.errors import ConfigError, RunFailed
 from clearweb.pipeline.stages import STAGE_BUILDERS, stage_dirs
-from datatrove.executor.base import PipelineExecutor
 
 log = logging.getLogger(__name__)
 

@@ -20,6 +20,7 @@ from dataclasses import dataclass
 from typing import BinaryIO
 
 import fsspec
+
 from clearweb.pipeline.config import InputSpec, is_remote
 from clearweb.pipeline.download import HttpFetcher
 from clearweb.pipeline.errors import ConfigError, InputError, InputMissing

@@ -11,13 +11,14 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
+from datatrove.pipeline.base import PipelineStep
+
 from clearweb.pipeline.config import FetchStage, RunConfig
 from clearweb.pipeline.download import HttpFetcher
 from clearweb.pipeline.extract import HtmlExtractor
 from clearweb.pipeline.fetch import ShardReader
 from clearweb.pipeline.sources import resolve_shards
 from clearweb.pipeline.writer import DocumentWriter
-from datatrove.pipeline.base import PipelineStep
 
 
 @dataclass(frozen=True)

@@ -17,8 +17,9 @@ from typing import IO, Any
 
 import pyarrow as pa
 import pyarrow.parquet as pq
-from clearweb.pipeline.contract import COLUMN_TYPES
 from datatrove.pipeline.writers.parquet import ParquetWriter
+
+from clearweb.pipeline.contract import COLUMN_TYPES
 
 
 class SchemaMismatch(ValueError):

@@ -1,6 +1,7 @@
 from pathlib import Path
 
 import pytest
+
 from clearweb.pipeline.cli import main
 from clearweb.pipeline.config import load_config
 from clearweb.pipeline.errors import ConfigError

@@ -2,6 +2,7 @@
 
 import pytest
 import requests
+
 from clearweb.pipeline.demo.server import LoopbackServer, Response
 from clearweb.pipeline.download import HttpFetcher
 from clearweb.pipeline.errors import InputError, InputMissing

@@ -17,11 +17,12 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta, timezone
 from pathlib import Path
 
+from warcio.statusandheaders import StatusAndHeaders
+from warcio.warcwriter import WARCWriter
+
 from clearweb.pipeline.demo.corpus import all_labels
 from clearweb.pipeline.demo.server import Response
 from clearweb.pipeline.demo.site import Host, Page, build_hosts, build_pages
-from warcio.statusandheaders import StatusAndHeaders
-from warcio.warcwriter import WARCWriter
 
 CRAWL_ID = "CC-MAIN-DEMO"
 SHARDS = 4

@@ -10,6 +10,7 @@ import os
 from pathlib import Path
 
 import pyarrow.parquet as pq
+
 from clearweb.pipeline.config import load_config
 from clearweb.pipeline.demo.crawl import write_crawl
 from clearweb.pipeline.demo.server import LoopbackServer

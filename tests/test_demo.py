@@ -1,0 +1,82 @@
+"""The embedded demo: the crawl has what the issue asks for, and `clearweb demo` runs end to end."""
+
+import gzip
+from collections import Counter
+
+import pytest
+import requests
+
+from clearweb.pipeline.cli import main
+from clearweb.pipeline.demo.crawl import write_crawl
+from clearweb.pipeline.demo.server import LoopbackServer
+
+CONTRACT_KEYS = {"url", "domain", "host", "fetch_date", "warc_record_id", "signals"}
+
+
+@pytest.fixture(scope="module")
+def crawl(tmp_path_factory):
+    return write_crawl(tmp_path_factory.mktemp("demo") / "site")
+
+
+def test_crawl_size_and_variety(crawl):
+    assert len(crawl.pages) >= 300
+    assert len({page.host for page in crawl.pages}) >= 30
+    assert len({page.language for page in crawl.pages}) >= 15
+    assert len({page.language.split("_")[1] for page in crawl.pages}) >= 5
+    assert len(crawl.shard_paths) >= 3
+    assert gzip.decompress(crawl.paths_file.read_bytes()).decode().split() == crawl.shard_paths
+    cases = Counter(case for page in crawl.pages for case in page.cases)
+    for case in ("email", "iban", "ip", "toxic", "tdm_reservation", "noai_meta", "noai_header", "license"):
+        assert cases[case] > 0, case
+    kinds = Counter(host.robots.kind for host in crawl.hosts)
+    for kind in ("open", "ai_banned", "ai_path_banned", "not_found", "server_error", "slow", "redirect"):
+        assert kinds[kind] > 0, kind
+
+
+def test_pages_are_realistic_html(crawl):
+    page = crawl.pages[0].html
+    for marker in ("<nav>", 'class="cookie-banner"', "<article>", "<footer>", 'lang="'):
+        assert marker in page
+
+
+def test_crawl_is_deterministic(crawl, tmp_path):
+    again = write_crawl(tmp_path / "again")
+    assert [p.html for p in again.pages] == [p.html for p in crawl.pages]
+
+
+def test_server_dispatches_robots_by_host(crawl):
+    by_kind = {host.robots.kind: host for host in crawl.hosts}
+    with LoopbackServer(crawl.root, crawl.routes(), max_requests=20, max_lifetime_s=30) as server:
+        banned = requests.get(server.url + "/robots.txt", headers={"Host": by_kind["ai_banned"].name}, timeout=5)
+        assert banned.status_code == 200 and "User-agent: GPTBot" in banned.text
+        missing = requests.get(server.url + "/robots.txt", headers={"Host": by_kind["not_found"].name}, timeout=5)
+        assert missing.status_code == 404
+        error = requests.get(server.url + "/robots.txt", headers={"Host": by_kind["server_error"].name}, timeout=5)
+        assert error.status_code == 503
+        moved = requests.get(server.url + "/robots.txt", headers={"Host": by_kind["redirect"].name}, timeout=5,
+                             allow_redirects=False)
+        assert moved.status_code == 301 and moved.headers["Location"] == "/robots-moved.txt"
+        shard = requests.get(f"{server.url}/{crawl.shard_paths[0]}", timeout=5)
+        assert shard.status_code == 200 and shard.content[:2] == b"\x1f\x8b"
+
+
+def test_demo_end_to_end(tmp_path, capsys):
+    import datasets
+
+    assert main(["demo", "--out", str(tmp_path / "demo")]) == 0
+    out = capsys.readouterr().out
+    assert "fetch: 320 documents" in out
+    files = sorted(str(p) for p in (tmp_path / "demo" / "run" / "fetch" / "output").glob("*.parquet"))
+    dataset = datasets.load_dataset("parquet", data_files=files, split="train",
+                                    cache_dir=str(tmp_path / "hf-cache"))
+    assert dataset.num_rows == 320
+    assert CONTRACT_KEYS <= set(dataset.column_names)
+    assert len(set(dataset["id"])) == 320
+    signals = [s for s in dataset["signals"] if s]
+    assert any(s["tdm_reservation"] for s in signals) and any(s["noai"] for s in signals)
+    assert any(s["license_urls"] for s in signals)
+    assert all(row for row in dataset["domain"])
+
+    # Run again: the completed stage is skipped and the data is unchanged.
+    assert main(["demo", "--out", str(tmp_path / "demo")]) == 0
+    assert "already complete" in capsys.readouterr().out
