@@ -98,6 +98,18 @@ def make_executor(config: RunConfig, name: str, pipeline: list, depends: Pipelin
                                cpus_per_task=ray.cpus_per_task, mem_per_cpu_gb=ray.mem_per_cpu_gb)
 
 
+def check_executor_available(config: RunConfig) -> None:
+    """Fail before any work with one line when the chosen executor cannot run here."""
+    import importlib.util
+    import shutil
+
+    kind = config.executor.type
+    if kind == "slurm" and shutil.which("sbatch") is None:
+        raise ConfigError("executor.type", None, "slurm: sbatch is not on PATH on this machine")
+    if kind == "ray" and importlib.util.find_spec("ray") is None:
+        raise ConfigError("executor.type", None, "ray: the ray package is missing (pip install 'clearweb[ray]')")
+
+
 def select_stages(config: RunConfig, wanted: list[str] | None) -> list[str]:
     enabled = config.enabled_stages()
     if not wanted:
@@ -119,6 +131,7 @@ def save_run_config(config: RunConfig) -> Path:
 def run_stages(config: RunConfig, source: str, stages: list[str] | None = None) -> list[StageResult]:
     """Run (local) or submit (slurm, ray) the selected stages in order."""
     names = select_stages(config, stages)
+    check_executor_available(config)
     save_run_config(config)
     results: list[StageResult] = []
     previous: PipelineExecutor | None = None
