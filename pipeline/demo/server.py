@@ -32,6 +32,7 @@ class Response:
     headers: dict[str, str] = field(default_factory=dict)
     delay_s: float = 0.0
     cut_after: int | None = None  # close the connection after this many body bytes
+    drip_s: float = 0.0  # send the body one byte at a time, this long apart (a server that drips)
     times: int | None = None
 
 
@@ -200,6 +201,12 @@ class _Handler(BaseHTTPRequestHandler):
             self.send_header("Connection", "close")
         self.end_headers()
         if not send_body:
+            return
+        if response.drip_s:
+            for index in range(len(body)):
+                self.wfile.write(body[index:index + 1])
+                self.wfile.flush()
+                time.sleep(response.drip_s)
             return
         if response.cut_after is not None:
             self.wfile.write(body[: response.cut_after])
