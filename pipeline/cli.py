@@ -12,6 +12,7 @@ import sys
 from collections.abc import Sequence
 
 from clearweb.pipeline.errors import ClearwebError
+from clearweb.pipeline.robots_cli import add_robots_commands
 
 
 def _add_run(sub: argparse._SubParsersAction) -> None:
@@ -40,9 +41,9 @@ def _overrides(args: argparse.Namespace) -> list[str]:
     sets = list(args.set) if hasattr(args, "set") else []
     if getattr(args, "executor", None):
         sets.append(f"executor.type={args.executor}")
-    if args.tasks is not None:
+    if getattr(args, "tasks", None) is not None:
         sets.append(f"executor.tasks={args.tasks}")
-    if args.workers is not None:
+    if getattr(args, "workers", None) is not None:
         sets.append(f"executor.workers={args.workers}")
     return sets
 
@@ -82,6 +83,7 @@ def build_parser() -> argparse.ArgumentParser:
     sub = parser.add_subparsers(dest="command", metavar="COMMAND", required=True)
     _add_run(sub)
     _add_demo(sub)
+    add_robots_commands(sub)
     return parser
 
 

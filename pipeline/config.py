@@ -22,6 +22,7 @@ from typing import Any, Literal
 import yaml
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
 
+from clearweb.filters.robots.filter import DEFAULT_AGENTS
 from clearweb.pipeline.errors import ConfigError
 
 _GLOB_CHARS = re.compile(r"[*?\[]")
@@ -148,8 +149,43 @@ class FetchStage(StageSettings):
     limit: int = Field(-1, ge=-1, description="documents per task, for quick samples; -1 for all")
 
 
+class RobotsCrawlSettings(StrictModel):
+    """The robots.txt crawler (clearweb.filters.robots.crawler)."""
+
+    tasks: int | None = Field(None, ge=1, description="crawl tasks; default: the stage's tasks")
+    concurrency: int = Field(64, ge=1, description="fetches in flight per task")
+    connect_timeout_s: float = Field(5, gt=0)
+    read_timeout_s: float = Field(10, gt=0)
+    total_timeout_s: float = Field(30, gt=0, description="cap per origin, retries included")
+    retries: int = Field(2, ge=0)
+    backoff_s: float = Field(1, ge=0)
+    user_agent: str = "clearweb-robots/0.1"
+    resolve: dict[str, str] = Field(default_factory=dict, description="host -> ip[:port], like curl --resolve")
+    allow_networks: list[str] = Field(default_factory=list, description="non-public networks we may connect to")
+
+    @field_validator("allow_networks")
+    @classmethod
+    def _networks(cls, value: list[str]) -> list[str]:
+        import ipaddress
+
+        for network in value:
+            ipaddress.ip_network(network, strict=False)  # ValueError names the bad entry
+        return value
+
+
+class RobotsStage(StageSettings):
+    agents: list[str] = Field(default_factory=lambda: list(DEFAULT_AGENTS), min_length=1)
+    mode: Literal["url", "domain"] = "url"
+    on_unreachable: Literal["keep", "drop"] = Field(
+        "keep", description="robots.txt unreachable (5xx, network) or refused: keep as Apertus did, or drop"
+    )
+    snapshot_dir: str | None = Field(None, description="default: RUN/robots_cache/snapshot; share one across runs")
+    crawl: RobotsCrawlSettings = Field(default_factory=RobotsCrawlSettings)
+
+
 class StagesConfig(StrictModel):
     fetch: FetchStage | None = None
+    robots: RobotsStage | None = None
 
 
 class RunConfig(StrictModel):

@@ -32,6 +32,9 @@ COLUMN_TYPES: dict[str, pa.DataType] = {
     "warc_record_id": pa.string(),
     "source_file": pa.string(),
     "signals": SIGNALS,
+    # robots (removed documents)
+    "robots_blocked_by": pa.list_(pa.string()),
+    "robots_rule": pa.string(),
     # language (also present in FineWeb-2 inputs)
     "language": pa.string(),
     "language_script": pa.string(),

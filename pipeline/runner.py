@@ -21,7 +21,7 @@ from datatrove.executor.base import PipelineExecutor
 
 from clearweb.pipeline.config import RunConfig
 from clearweb.pipeline.errors import ConfigError, RunFailed
-from clearweb.pipeline.stages import STAGE_BUILDERS, stage_dirs
+from clearweb.pipeline.stages import STAGE_PHASES, Phase
 
 log = logging.getLogger(__name__)
 
@@ -32,14 +32,6 @@ class StageResult:
     status: str  # "ran", "complete" (skipped: already done) or "submitted" (slurm/ray)
     tasks: int
     seconds: float
-
-
-def stage_tasks(config: RunConfig, name: str) -> tuple[int, int]:
-    """(tasks, workers) for a stage: the stage's own settings, else the executor's."""
-    section = getattr(config.stages, name)
-    tasks = section.tasks or config.executor.tasks
-    workers = section.workers if section.workers is not None else config.executor.workers
-    return tasks, (tasks if workers == -1 else min(workers, tasks))
 
 
 def completed_ranks(logs: Path) -> set[int]:
@@ -72,9 +64,9 @@ def _check_task_count(logs: Path, name: str, tasks: int) -> None:
         )
 
 
-def make_executor(config: RunConfig, name: str, pipeline: list, depends: PipelineExecutor | None) -> PipelineExecutor:
-    tasks, workers = stage_tasks(config, name)
-    logs = str(stage_dirs(config.run_dir, name).logs)
+def make_executor(config: RunConfig, phase: Phase, pipeline: list,
+                  depends: PipelineExecutor | None) -> PipelineExecutor:
+    tasks, workers, logs = phase.tasks, phase.workers, str(phase.logs)
     kind = config.executor.type
     if kind == "local":
         from datatrove.executor import LocalPipelineExecutor
@@ -87,7 +79,7 @@ def make_executor(config: RunConfig, name: str, pipeline: list, depends: Pipelin
         return SlurmPipelineExecutor(
             pipeline, tasks=tasks, workers=workers, time=slurm.time, partition=slurm.partition,
             cpus_per_task=slurm.cpus_per_task, mem_per_cpu_gb=slurm.mem_per_cpu_gb, qos=slurm.qos,
-            job_name=f"{slurm.job_name_prefix}_{name}", env_command=slurm.env_command,
+            job_name=f"{slurm.job_name_prefix}_{phase.name}", env_command=slurm.env_command,
             venv_path=slurm.venv_path, sbatch_args=dict(slurm.sbatch_args) or None,
             max_array_size=slurm.max_array_size, depends=depends, logging_dir=logs, skip_completed=True,
         )
@@ -128,35 +120,42 @@ def save_run_config(config: RunConfig) -> Path:
     return path
 
 
-def run_stages(config: RunConfig, source: str, stages: list[str] | None = None) -> list[StageResult]:
-    """Run (local) or submit (slurm, ray) the selected stages in order."""
-    names = select_stages(config, stages)
+def phase_complete(phase: Phase) -> bool:
+    return len(completed_ranks(phase.logs) & set(range(phase.tasks))) == phase.tasks
+
+
+def run_phases(config: RunConfig, phases: list[tuple[str, Phase]]) -> list[StageResult]:
+    """Run (local) or submit (slurm, ray) phases in order; ``phases`` pairs each with its stage."""
     check_executor_available(config)
     save_run_config(config)
     results: list[StageResult] = []
     previous: PipelineExecutor | None = None
-    for name in names:
-        tasks, _ = stage_tasks(config, name)
-        logs = stage_dirs(config.run_dir, name).logs
-        if len(completed_ranks(logs) & set(range(tasks))) == tasks:
-            results.append(StageResult(name, "complete", tasks, 0.0))
+    for stage, phase in phases:
+        if phase_complete(phase):
+            results.append(StageResult(phase.name, "complete", phase.tasks, 0.0))
             continue
-        _check_task_count(logs, name, tasks)
-        executor = make_executor(config, name, STAGE_BUILDERS[name](config, source), previous)
+        _check_task_count(phase.logs, phase.name, phase.tasks)
+        executor = make_executor(config, phase, phase.build(), previous)
         if config.executor.type != "local":
             previous = executor
+            results.append(StageResult(phase.name, "submitted", phase.tasks, 0.0))
             continue
         started = time.monotonic()
         try:
             executor.run()
         except Exception as exc:  # a task raised; its log has the traceback
-            log.debug("stage %s raised %r", name, exc)
-        missing = tasks - len(completed_ranks(logs) & set(range(tasks)))
+            log.debug("phase %s of stage %s raised %r", phase.name, stage, exc)
+        missing = phase.tasks - len(completed_ranks(phase.logs) & set(range(phase.tasks)))
         if missing:
-            raise RunFailed(f"stage {name}: {missing} of {tasks} tasks failed; see {failed_log(logs, tasks)}")
-        results.append(StageResult(name, "ran", tasks, time.monotonic() - started))
+            raise RunFailed(f"stage {phase.name}: {missing} of {phase.tasks} tasks failed; "
+                            f"see {failed_log(phase.logs, phase.tasks)}")
+        results.append(StageResult(phase.name, "ran", phase.tasks, time.monotonic() - started))
     if previous is not None:
-        previous.run()
-        results.extend(StageResult(name, "submitted", stage_tasks(config, name)[0], 0.0)
-                       for name in names if not any(r.name == name for r in results))
+        previous.run()  # submits the whole chain of dependencies
     return results
+
+
+def run_stages(config: RunConfig, source: str, stages: list[str] | None = None) -> list[StageResult]:
+    """Run the selected stages (all enabled ones by default), phase by phase."""
+    names = select_stages(config, stages)
+    return run_phases(config, [(name, phase) for name in names for phase in STAGE_PHASES[name](config, source)])

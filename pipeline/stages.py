@@ -1,8 +1,10 @@
 """The stage graph: which datatrove steps make up each stage, and where its data lives.
 
 Stages run in the fixed order of ``config.STAGE_ORDER``; each reads the previous enabled stage's
-``output/`` and writes its own ``RUN/<stage>/{output,removed,logs}``. A builder turns a stage's
-config section into a list of datatrove PipelineSteps; the CLI knows filters only through here.
+``output/`` and writes its own ``RUN/<stage>/{output,removed,logs}``. A stage is one or more
+*phases*, each one datatrove job with its own tasks and completion markers: the robots stage
+collects origins, crawls robots.txt (one array job over origins, so a slow host holds one task),
+then filters. The CLI knows filters only through here.
 """
 
 from __future__ import annotations
@@ -12,9 +14,15 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from datatrove.pipeline.base import PipelineStep
+from datatrove.pipeline.readers import ParquetReader
 
-from clearweb.pipeline.config import FetchStage, RunConfig
+from clearweb.filters.robots.crawl_step import RobotsCrawlStep
+from clearweb.filters.robots.crawler import CrawlSettings
+from clearweb.filters.robots.filter import RobotsFilter
+from clearweb.filters.robots.origins import OriginCollector
+from clearweb.pipeline.config import STAGE_ORDER, FetchStage, RunConfig
 from clearweb.pipeline.download import HttpFetcher
+from clearweb.pipeline.errors import ConfigError
 from clearweb.pipeline.extract import HtmlExtractor
 from clearweb.pipeline.fetch import ShardReader
 from clearweb.pipeline.sources import resolve_shards
@@ -38,8 +46,49 @@ class StageDirs:
         return self.root / "logs"
 
 
+@dataclass(frozen=True)
+class Phase:
+    """One datatrove job of a stage; ``build`` is called only if the phase still has work."""
+
+    name: str
+    logs: Path
+    tasks: int
+    workers: int
+    build: Callable[[], list[PipelineStep]]
+
+
 def stage_dirs(run_dir: str | Path, stage: str) -> StageDirs:
     return StageDirs(Path(run_dir).resolve() / stage)
+
+
+def robots_cache(config: RunConfig) -> Path:
+    return Path(config.run_dir).resolve() / "robots_cache"
+
+
+def snapshot_dir(config: RunConfig) -> Path:
+    stage = config.stages.robots
+    return Path(stage.snapshot_dir).resolve() if stage and stage.snapshot_dir else robots_cache(config) / "snapshot"
+
+
+def stage_tasks(config: RunConfig, name: str) -> tuple[int, int]:
+    """(tasks, workers) for a stage: the stage's own settings, else the executor's."""
+    section = getattr(config.stages, name)
+    tasks = section.tasks or config.executor.tasks
+    workers = section.workers if section.workers is not None else config.executor.workers
+    return tasks, (tasks if workers == -1 else min(workers, tasks))
+
+
+def previous_output(config: RunConfig, name: str) -> Path:
+    """The output folder this stage reads: the previous enabled stage's."""
+    enabled = config.enabled_stages()
+    before = [stage for stage in STAGE_ORDER[: STAGE_ORDER.index(name)] if stage in enabled]
+    if not before:
+        raise ConfigError("stages", name, "needs an earlier stage to read from (add fetch)")
+    return stage_dirs(config.run_dir, before[-1]).output
+
+
+def stage_reader(config: RunConfig, name: str) -> ParquetReader:
+    return ParquetReader(str(previous_output(config, name)), glob_pattern="**/*.parquet")
 
 
 def make_fetcher(run_dir: str | Path, stage: FetchStage) -> HttpFetcher:
@@ -54,20 +103,65 @@ def make_fetcher(run_dir: str | Path, stage: FetchStage) -> HttpFetcher:
     )
 
 
-def build_fetch(config: RunConfig, source: str) -> list[PipelineStep]:
+def fetch_phases(config: RunConfig, source: str) -> list[Phase]:
     stage = config.stages.fetch
-    assert stage is not None
-    fetcher = make_fetcher(config.run_dir, stage)
-    shards = resolve_shards(stage.inputs, fetcher, source)
-    steps: list[PipelineStep] = [
-        ShardReader(shards, fetcher, max_html_bytes=stage.extract.max_html_bytes,
-                    on_bad_input=stage.on_bad_input, keep_downloads=stage.download.keep, limit=stage.limit)
+    tasks, workers = stage_tasks(config, "fetch")
+
+    def build() -> list[PipelineStep]:
+        fetcher = make_fetcher(config.run_dir, stage)
+        shards = resolve_shards(stage.inputs, fetcher, source)
+        steps: list[PipelineStep] = [
+            ShardReader(shards, fetcher, max_html_bytes=stage.extract.max_html_bytes,
+                        on_bad_input=stage.on_bad_input, keep_downloads=stage.download.keep, limit=stage.limit)
+        ]
+        if any(shard.html for shard in shards):
+            steps.append(HtmlExtractor(stage.extract.favour_precision, stage.extract.deduplicate,
+                                       stage.extract.timeout_s))
+        steps.append(DocumentWriter(str(stage_dirs(config.run_dir, "fetch").output)))
+        return steps
+
+    return [Phase("fetch", stage_dirs(config.run_dir, "fetch").logs, tasks, workers, build)]
+
+
+def robots_crawl_phases(config: RunConfig) -> list[Phase]:
+    """Collect origins, then crawl them into the snapshot (also `clearweb robots fetch`)."""
+    stage = config.stages.robots
+    tasks, workers = stage_tasks(config, "robots")
+    cache = robots_cache(config)
+    origins = cache / "origins"
+    crawl = stage.crawl
+    settings = CrawlSettings(
+        concurrency=crawl.concurrency, connect_timeout_s=crawl.connect_timeout_s,
+        read_timeout_s=crawl.read_timeout_s, total_timeout_s=crawl.total_timeout_s, retries=crawl.retries,
+        backoff_s=crawl.backoff_s, user_agent=crawl.user_agent, resolve=dict(crawl.resolve),
+        allow_networks=list(crawl.allow_networks),
+    )
+    crawl_tasks = crawl.tasks or tasks
+    return [
+        Phase("robots_origins", origins / "logs", tasks, workers,
+              lambda: [stage_reader(config, "robots"), OriginCollector(str(origins))]),
+        Phase("robots_crawl", snapshot_dir(config) / "logs", crawl_tasks, min(workers, crawl_tasks),
+              lambda: [RobotsCrawlStep(str(origins), str(snapshot_dir(config)), settings)]),
     ]
-    if any(shard.html for shard in shards):
-        steps.append(HtmlExtractor(stage.extract.favour_precision, stage.extract.deduplicate,
-                                   stage.extract.timeout_s))
-    steps.append(DocumentWriter(str(stage_dirs(config.run_dir, "fetch").output)))
-    return steps
 
 
-STAGE_BUILDERS: dict[str, Callable[[RunConfig, str], list[PipelineStep]]] = {"fetch": build_fetch}
+def robots_phases(config: RunConfig, source: str) -> list[Phase]:
+    stage = config.stages.robots
+    tasks, workers = stage_tasks(config, "robots")
+    dirs = stage_dirs(config.run_dir, "robots")
+
+    def build() -> list[PipelineStep]:
+        return [
+            stage_reader(config, "robots"),
+            RobotsFilter(str(snapshot_dir(config)), stage.agents, stage.mode, stage.on_unreachable,
+                         exclusion_writer=DocumentWriter(str(dirs.removed))),
+            DocumentWriter(str(dirs.output)),
+        ]
+
+    return robots_crawl_phases(config) + [Phase("robots", dirs.logs, tasks, workers, build)]
+
+
+STAGE_PHASES: dict[str, Callable[[RunConfig, str], list[Phase]]] = {
+    "fetch": fetch_phases,
+    "robots": robots_phases,
+}

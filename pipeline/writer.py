@@ -60,6 +60,13 @@ class DocumentWriter(ParquetWriter):
         self._written: set[str] = set()
         self._handles: dict[str, IO] = {}
 
+    def _default_adapter(self, document) -> dict:
+        data = super()._default_adapter(document)
+        # datatrove's BaseFilter stores its drop reason as filter_reason; the contract calls it removed_by.
+        if "filter_reason" in data:
+            data["removed_by"] = data.pop("filter_reason")
+        return data
+
     def _write(self, document: dict, file_handler: IO, filename: str) -> None:
         self._written.add(filename)
         self._handles[filename] = file_handler

@@ -89,6 +89,7 @@ def test_unset_environment_variable_is_named(tmp_path, shard, monkeypatch):
 
 def test_shipped_configs_validate(monkeypatch):
     monkeypatch.setenv("CLEARWEB_DEMO_URL", "http://127.0.0.1:1")
+    monkeypatch.setenv("CLEARWEB_DEMO_ADDRESS", "127.0.0.1:1")
     for name in ("demo.yaml", "commoncrawl.yaml", "fineweb2.yaml"):
         config = load_config(REPO / "configs" / name)
         assert config.stages.fetch is not None

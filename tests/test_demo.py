@@ -1,6 +1,7 @@
 """The embedded demo: the crawl has what the issue asks for, and `clearweb demo` runs end to end."""
 
 import gzip
+import re
 from collections import Counter
 
 import pytest
@@ -65,7 +66,9 @@ def test_demo_end_to_end(tmp_path, capsys):
 
     assert main(["demo", "--out", str(tmp_path / "demo")]) == 0
     out = capsys.readouterr().out
-    assert "fetch: 320 documents" in out
+    assert "fetch: 320 documents kept" in out
+    kept, removed = (int(x) for x in re.search(r"robots: (\d+) documents kept, (\d+) removed", out).groups())
+    assert kept + removed == 320 and kept > 0 and removed > 0
     files = sorted(str(p) for p in (tmp_path / "demo" / "run" / "fetch" / "output").glob("*.parquet"))
     dataset = datasets.load_dataset("parquet", data_files=files, split="train",
                                     cache_dir=str(tmp_path / "hf-cache"))

@@ -7,8 +7,8 @@ from datatrove.executor import LocalPipelineExecutor, SlurmPipelineExecutor
 
 from clearweb.pipeline.config import load_config
 from clearweb.pipeline.errors import ConfigError
-from clearweb.pipeline.runner import check_executor_available, make_executor, stage_tasks
-from clearweb.pipeline.stages import stage_dirs
+from clearweb.pipeline.runner import check_executor_available, make_executor
+from clearweb.pipeline.stages import fetch_phases, stage_dirs, stage_tasks
 
 CONFIG = """run_dir: {run}
 executor:
@@ -42,7 +42,7 @@ def config(tmp_path):
 
 
 def test_slurm_mapping(config):
-    executor = make_executor(config, "fetch", [], depends=None)
+    executor = make_executor(config, fetch_phases(config, "c.yaml")[0], [], depends=None)
     assert isinstance(executor, SlurmPipelineExecutor)
     assert (executor.tasks, executor.workers) == (600, 100)  # the stage's own task count wins
     assert (executor.partition, executor.time, executor.qos) == ("cpu", "02:00:00", "low")
@@ -56,7 +56,7 @@ def test_slurm_mapping(config):
 
 def test_local_mapping_and_worker_cap(config):
     local = config.model_copy(update={"executor": config.executor.model_copy(update={"type": "local"})})
-    executor = make_executor(local, "fetch", [], depends=None)
+    executor = make_executor(local, fetch_phases(local, "c.yaml")[0], [], depends=None)
     assert isinstance(executor, LocalPipelineExecutor)
     assert stage_tasks(local, "fetch") == (600, 100)
 

@@ -5,7 +5,7 @@ cloud metadata service at 169.254.169.254. The crawler therefore resolves names 
 every address after resolution, and connects to exactly the address it checked (no second lookup
 that DNS rebinding could answer differently). This happens on every connection, so every redirect
 hop is checked too. Addresses named by the ``resolve`` mapping (host -> ip[:port], like
-``curl --resolve``) or inside an allow-listed network are let through: that is how tests and the
+``curl --resolve``; ``*`` maps every host) or inside an allow-listed network are let through: that is how tests and the
 demo reach their loopback server.
 """
 
@@ -65,7 +65,7 @@ class AddressGuard:
     def targets(self, host: str, port: int) -> list[tuple[str, int]]:
         """(ip, port) pairs to connect to for ``host:port``; raises RefusedAddress."""
         host = host.lower().strip("[]").rstrip(".")
-        mapped = self._resolve.get(f"{host}:{port}") or self._resolve.get(host)
+        mapped = self._resolve.get(f"{host}:{port}") or self._resolve.get(host) or self._resolve.get("*")
         if mapped:
             return [split_target(mapped, port)]
         try:

@@ -142,6 +142,7 @@ class RobotsTxt:
     def __init__(self, groups: list[_Group]):
         self._groups = groups
         self._by_agent: dict[str, CompiledRules] = {}
+        self._by_groups: dict[tuple[int, ...], CompiledRules] = {}
 
     @classmethod
     def parse(cls, text: str) -> RobotsTxt:
@@ -175,9 +176,12 @@ class RobotsTxt:
         key = agent.lower()
         compiled = self._by_agent.get(key)
         if compiled is None:
-            own = [g for g in self._groups if key in g.agents]
-            chosen = own or [g for g in self._groups if "*" in g.agents]
-            compiled = CompiledRules([r for g in chosen for r in g.rules]) if chosen else _ALLOW_ALL
+            own = [i for i, g in enumerate(self._groups) if key in g.agents]
+            chosen = tuple(own or [i for i, g in enumerate(self._groups) if "*" in g.agents])
+            compiled = self._by_groups.get(chosen)
+            if compiled is None:  # agents resolving to the same groups share one object
+                rules = [rule for i in chosen for rule in self._groups[i].rules]
+                compiled = self._by_groups[chosen] = CompiledRules(rules) if rules else _ALLOW_ALL
             self._by_agent[key] = compiled
         return compiled
 

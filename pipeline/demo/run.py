@@ -18,6 +18,7 @@ from clearweb.pipeline.runner import run_stages
 from clearweb.pipeline.stages import stage_dirs
 
 DEMO_URL_VARIABLE = "CLEARWEB_DEMO_URL"
+DEMO_ADDRESS_VARIABLE = "CLEARWEB_DEMO_ADDRESS"  # ip:port, for the robots crawler's resolve mapping
 
 
 def demo_config_path() -> Path:
@@ -43,18 +44,30 @@ def run_demo(out: str | Path, overrides: list[str] | None = None) -> Path:
           f"{len({h.language for h in crawl.hosts})} languages, {len(crawl.shard_paths)} WARC shards")
     config_path = demo_config_path()
     with LoopbackServer(crawl.root, crawl.routes(), max_lifetime_s=1800) as server:
-        previous = os.environ.get(DEMO_URL_VARIABLE)
-        os.environ[DEMO_URL_VARIABLE] = server.url
+        variables = {DEMO_URL_VARIABLE: server.url, DEMO_ADDRESS_VARIABLE: f"127.0.0.1:{server.port}"}
+        previous = {name: os.environ.get(name) for name in variables}
+        os.environ.update(variables)
         try:
             config = load_config(config_path, [f"run_dir={out / 'run'}", *(overrides or [])])
             results = run_stages(config, str(config_path))
         finally:
-            if previous is None:
-                os.environ.pop(DEMO_URL_VARIABLE, None)
-            else:
-                os.environ[DEMO_URL_VARIABLE] = previous
-    for result in results:
-        output = stage_dirs(config.run_dir, result.name).output
-        state = "already complete" if result.status == "complete" else f"{result.seconds:.1f}s"
-        print(f"{result.name}: {count_rows(output)} documents in {output} ({state})")
+            for name, value in previous.items():
+                if value is None:
+                    os.environ.pop(name, None)
+                else:
+                    os.environ[name] = value
+    print_summary(config.run_dir, [result.name for result in results],
+                  {result.name: result for result in results})
     return Path(config.run_dir)
+
+
+def print_summary(run_dir: str, phases: list[str], results: dict) -> None:
+    for name in phases:
+        result = results[name]
+        state = "already complete" if result.status == "complete" else f"{result.seconds:.1f}s"
+        dirs = stage_dirs(run_dir, name)
+        if dirs.output.is_dir():
+            removed = f", {count_rows(dirs.removed)} removed" if dirs.removed.is_dir() else ""
+            print(f"{name}: {count_rows(dirs.output)} documents kept{removed} in {dirs.output} ({state})")
+        else:
+            print(f"{name}: done ({state})")

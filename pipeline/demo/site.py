@@ -207,7 +207,7 @@ def build_pages(hosts: list[Host]) -> list[Page]:
             if host.license:
                 cases.append("license")
             section = ("articles", "blog", "private")[number % 3] if number % 5 else "articles"
-            url = f"https://{host.name}/{section}/{host.language[:3]}-{number:03d}.html"
+            url = f"http://{host.name}/{section}/{host.language[:3]}-{number:03d}.html"  # served by the plain-HTTP loopback server
             title = f"{topic.title} ({number + 1})"
             pages.append(Page(url, host.name, host.language, title,
                               _page_html(bank, host, title, paragraphs, meta), headers, cases))

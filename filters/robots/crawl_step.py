@@ -1,0 +1,48 @@
+"""The crawl as a datatrove step: each task fetches the origins that hash to it.
+
+Origins are spread over tasks by a stable hash (not by position), so one slow host holds one task,
+and a re-run assigns every origin to the same task as before.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from pathlib import Path
+
+from datatrove.data import DocumentsPipeline
+from datatrove.pipeline.base import PipelineStep
+
+from clearweb.filters.robots.crawler import CrawlSettings, RobotsCrawler
+from clearweb.filters.robots.origins import read_origins
+from clearweb.filters.robots.snapshot import write_part
+
+
+def task_of(origin: str, world_size: int) -> int:
+    return int.from_bytes(hashlib.sha1(origin.encode()).digest()[:8], "big") % world_size
+
+
+class RobotsCrawlStep(PipelineStep):
+    """Fetches robots.txt for this task's origins into ``{snapshot_dir}/{rank:05d}.parquet``."""
+
+    type = "🤖 - ROBOTS"
+    name = "🕸 robots.txt crawl"
+
+    def __init__(self, origins_dir: str, snapshot_dir: str, settings: CrawlSettings):
+        super().__init__()
+        self.origins_dir = origins_dir
+        self.snapshot_dir = snapshot_dir
+        self.settings = settings
+
+    def run(self, data: DocumentsPipeline = None, rank: int = 0, world_size: int = 1) -> DocumentsPipeline:
+        mine = [origin for origin in read_origins(self.origins_dir) if task_of(origin, world_size) == rank]
+        rows = []
+        with self.track_time():
+            for result in RobotsCrawler(self.settings).fetch_all(mine):
+                self.stat_update("origins")
+                self.stat_update(f"outcome_{result.outcome}")
+                if result.status is not None:
+                    self.stat_update(f"http_{result.status // 100}xx")
+                rows.append(result)
+        rows.sort(key=lambda row: row.origin)
+        write_part(Path(self.snapshot_dir) / f"{rank:05d}.parquet", rows)
+        yield from data or ()

@@ -1,0 +1,124 @@
+"""The robots opt-out filter: remove documents today's robots.txt disallows for AI agents.
+
+For each document, the origin's entry in the snapshot decides:
+- a robots.txt was fetched (``ok``): in ``mode: url`` the document is removed if any configured
+  agent is disallowed from its URL; in ``mode: domain`` every document of an origin whose
+  robots.txt disallows anything for a configured agent is removed (the coarse mode of the
+  published blocked-domain lists);
+- no robots.txt (``unavailable``: 4xx, bad redirects): nothing is restricted, the document stays;
+- ``unreachable`` or ``refused``: ``on_unreachable`` decides (keep by default, as Apertus did).
+
+Removed documents carry ``robots_blocked_by`` (the agents) and ``robots_rule`` (agent, line number
+and text of the deciding rule) into ``removed/``, so a removal can be defended line by line.
+"""
+
+from __future__ import annotations
+
+from collections import Counter
+
+from datatrove.data import Document
+from datatrove.pipeline.filters.base_filter import BaseFilter
+from datatrove.pipeline.writers.disk_base import DiskWriter
+
+from clearweb.filters.robots.crawler import RobotsFetch
+from clearweb.filters.robots.origins import origin_of
+from clearweb.filters.robots.rules import CompiledRules, RobotsTxt, Rule, normalize_url, path_of
+from clearweb.filters.robots.snapshot import read_snapshot
+
+# The AI-training crawlers the Apertus report lists, plus "*" (a site's rules for every crawler).
+DEFAULT_AGENTS = ("AI2Bot", "Applebot-Extended", "Bytespider", "CCBot", "ClaudeBot", "cohere-training-data-crawler",
+                  "Diffbot", "Meta-ExternalAgent", "Google-Extended", "GPTBot", "PanguBot", "FacebookBot", "*")
+TOP_DOMAINS_PER_TASK = 200
+
+
+class RobotsFilter(BaseFilter):
+    name = "🤖 robots.txt opt-out"
+
+    def __init__(self, snapshot_dir: str, agents: tuple[str, ...] | list[str] = DEFAULT_AGENTS,
+                 mode: str = "url", on_unreachable: str = "keep", exclusion_writer: DiskWriter | None = None):
+        super().__init__(exclusion_writer)
+        self.snapshot_dir = snapshot_dir
+        self.agents = list(agents)
+        self.mode = mode
+        self.on_unreachable = on_unreachable
+        self._snapshot: dict[str, RobotsFetch] | None = None
+        self._parsed: dict[str, RobotsTxt] = {}
+        self._domain_verdicts: dict[str, tuple[list[str], str] | None] = {}
+        self._dropped_domains: Counter[str] = Counter()
+
+    def _robots(self, origin: str, body: str) -> RobotsTxt:
+        parsed = self._parsed.get(origin)
+        if parsed is None:
+            parsed = self._parsed[origin] = RobotsTxt.parse(body)
+        return parsed
+
+    def _url_verdict(self, robots: RobotsTxt, url: str) -> tuple[list[str], str] | None:
+        path = path_of(url)
+        if path == "/robots.txt":
+            return None
+        blocked, evidence = [], ""
+        decided: dict[int, Rule | None] = {}  # agents sharing their groups are decided once
+        for agent in self.agents:
+            rules: CompiledRules = robots.rules_for(agent)
+            if id(rules) not in decided:
+                decided[id(rules)] = rules.decide(path)
+            rule = decided[id(rules)]
+            if rule is not None and not rule.allow:
+                blocked.append(agent)
+                evidence = evidence or f"{agent}: line {rule.line}: {rule.text}"
+        return (blocked, evidence) if blocked else None
+
+    def _domain_verdict(self, origin: str, robots: RobotsTxt) -> tuple[list[str], str] | None:
+        if origin not in self._domain_verdicts:
+            blocked, evidence = [], ""
+            for agent in self.agents:
+                disallows = [rule for rule in robots.rules_for(agent).rules if not rule.allow]
+                if disallows:
+                    blocked.append(agent)
+                    evidence = evidence or f"{agent}: line {disallows[0].line}: {disallows[0].text}"
+            self._domain_verdicts[origin] = (blocked, evidence) if blocked else None
+        return self._domain_verdicts[origin]
+
+    def filter(self, doc: Document) -> bool | tuple[bool, str]:
+        if self._snapshot is None:
+            self._snapshot = read_snapshot(self.snapshot_dir)
+        url = doc.metadata.get("url")
+        origin = origin_of(url)
+        entry = self._snapshot.get(origin) if origin else None
+        if entry is None:
+            self.stat_update("no_snapshot_entry")
+            return True
+        if entry.outcome in ("unreachable", "refused"):
+            self.stat_update(f"origin_{entry.outcome}")
+            if self.on_unreachable == "keep":
+                return True
+            doc.metadata["robots_blocked_by"] = []
+            doc.metadata["robots_rule"] = f"{entry.outcome}: {entry.error}"
+            return False, f"robots_{entry.outcome}"
+        if entry.outcome != "ok" or not entry.body:
+            self.stat_update("no_robots_txt")
+            return True
+        robots = self._robots(origin, entry.body)
+        if self.mode == "domain":
+            verdict = self._domain_verdict(origin, robots)
+        else:
+            verdict = self._url_verdict(robots, normalize_url(url))
+        if verdict is None:
+            return True
+        blocked, evidence = verdict
+        for agent in blocked:
+            self.stat_update(f"blocked_{agent}")
+        self._dropped_domains[doc.metadata.get("domain") or origin] += 1
+        doc.metadata["robots_blocked_by"] = blocked
+        doc.metadata["robots_rule"] = evidence
+        return False, "robots"
+
+    def run(self, data, rank: int = 0, world_size: int = 1):
+        yield from super().run(data, rank, world_size)
+        # Per-domain drops for the report, bounded so stats stay small at millions of domains.
+        top = self._dropped_domains.most_common(TOP_DOMAINS_PER_TASK)
+        for domain, count in top:
+            self.stat_update(f"domain:{domain}", value=count)
+        rest = sum(self._dropped_domains.values()) - sum(count for _, count in top)
+        if rest:
+            self.stat_update("domain:(other domains)", value=rest)

@@ -1,0 +1,77 @@
+"""Origins (scheme, host, port) of document URLs, and the step that collects them.
+
+robots.txt applies per origin (RFC 9309 section 2.3), so the crawl list is the set of distinct
+origins of the fetched documents. Collecting them is its own step so it runs as an array job
+over the fetch output; each task writes its origins to one text file.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from urllib.parse import urlsplit
+
+from datatrove.data import DocumentsPipeline
+from datatrove.pipeline.base import PipelineStep
+
+_DEFAULT_PORTS = {"http": 80, "https": 443}
+
+
+def origin_of(url: str | None) -> str | None:
+    """``https://www.example.de`` for ``HTTPS://WWW.Example.de:443/a?b``; None without a usable host.
+
+    Hosts are lower-cased and IDNA-encoded (punycode), default ports dropped, IPv6 kept in brackets.
+    """
+    if not url:
+        return None
+    try:
+        parts = urlsplit(url)
+        scheme, host, port = parts.scheme.lower(), parts.hostname, parts.port
+    except ValueError:
+        return None
+    if scheme not in _DEFAULT_PORTS or not host:
+        return None
+    if not host.isascii():
+        try:
+            host = host.encode("idna").decode("ascii")
+        except UnicodeError:
+            return None
+    host = f"[{host}]" if ":" in host else host.rstrip(".")
+    suffix = f":{port}" if port and port != _DEFAULT_PORTS[scheme] else ""
+    return f"{scheme}://{host}{suffix}"
+
+
+class OriginCollector(PipelineStep):
+    """Writes the distinct origins of this task's documents to ``{folder}/{rank:05d}.txt``."""
+
+    type = "🤖 - ROBOTS"
+    name = "🌐 Origins"
+
+    def __init__(self, folder: str):
+        super().__init__()
+        self.folder = folder
+
+    def run(self, data: DocumentsPipeline, rank: int = 0, world_size: int = 1) -> DocumentsPipeline:
+        origins: set[str] = set()
+        for document in data:
+            with self.track_time():
+                origin = origin_of(document.metadata.get("url"))
+                self.stat_update("documents")
+                if origin is None:
+                    self.stat_update("no_origin")
+                else:
+                    origins.add(origin)
+        folder = Path(self.folder)
+        folder.mkdir(parents=True, exist_ok=True)
+        partial = folder / f"{rank:05d}.txt.partial"
+        partial.write_text("".join(f"{origin}\n" for origin in sorted(origins)))
+        partial.replace(folder / f"{rank:05d}.txt")
+        self.stat_update("origins", value=len(origins))
+        yield from ()  # the last step of its pipeline: it passes no documents on
+
+
+def read_origins(folder: str | Path) -> list[str]:
+    """All distinct origins the collector tasks wrote, sorted."""
+    origins: set[str] = set()
+    for path in sorted(Path(folder).glob("*.txt")):
+        origins.update(line for line in path.read_text().splitlines() if line)
+    return sorted(origins)

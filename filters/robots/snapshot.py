@@ -1,0 +1,41 @@
+"""The dated robots.txt snapshot: one Parquet row per origin.
+
+The snapshot is what makes the robots decision reproducible and explainable: every removal can be
+traced to the exact robots.txt body (and its sha256) fetched at ``fetched_at``, and re-running the
+filter reuses it instead of re-crawling. Crawl tasks write one part each; readers merge them.
+"""
+
+from __future__ import annotations
+
+from dataclasses import asdict, fields
+from pathlib import Path
+
+import pyarrow as pa
+import pyarrow.parquet as pq
+
+from clearweb.filters.robots.crawler import RobotsFetch
+
+SCHEMA = pa.schema([
+    ("origin", pa.string()), ("url", pa.string()), ("final_url", pa.string()), ("fetched_at", pa.string()),
+    ("status", pa.int32()), ("body", pa.string()), ("sha256", pa.string()), ("error", pa.string()),
+    ("outcome", pa.string()),
+])
+assert [f.name for f in fields(RobotsFetch)] == SCHEMA.names
+
+
+def write_part(path: Path, rows: list[RobotsFetch]) -> None:
+    """Write one task's rows atomically (a half-written part must never be read as complete)."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    partial = path.with_name(path.name + ".partial")
+    table = pa.Table.from_pylist([asdict(row) for row in rows], schema=SCHEMA)
+    pq.write_table(table, partial, compression="zstd")
+    partial.replace(path)
+
+
+def read_snapshot(folder: str | Path) -> dict[str, RobotsFetch]:
+    """origin -> its fetch, from every part in ``folder``."""
+    entries: dict[str, RobotsFetch] = {}
+    for path in sorted(Path(folder).glob("*.parquet")):
+        for row in pq.read_table(path, schema=SCHEMA).to_pylist():
+            entries[row["origin"]] = RobotsFetch(**row)
+    return entries
