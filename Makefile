@@ -24,6 +24,8 @@ lint: $(BIN)/clearweb
 bench: $(BIN)/clearweb
 	$(BIN)/python -m pip install -q -e ".[dev,bench]"
 	$(BIN)/python benchmarks/bench_fetch.py
+	$(BIN)/python benchmarks/bench_robots.py match
+	$(BIN)/python benchmarks/bench_robots.py crawl
 
 clean:
 	rm -rf demo-out runs .pytest_cache

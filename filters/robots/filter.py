@@ -42,41 +42,51 @@ class RobotsFilter(BaseFilter):
         self.mode = mode
         self.on_unreachable = on_unreachable
         self._snapshot: dict[str, RobotsFetch] | None = None
-        self._parsed: dict[str, RobotsTxt] = {}
+        self._plans: dict[str, list[tuple[CompiledRules, list[str]]]] = {}
         self._domain_verdicts: dict[str, tuple[list[str], str] | None] = {}
         self._dropped_domains: Counter[str] = Counter()
+        self._blocked_agents: Counter[str] = Counter()
 
-    def _robots(self, origin: str, body: str) -> RobotsTxt:
-        parsed = self._parsed.get(origin)
-        if parsed is None:
-            parsed = self._parsed[origin] = RobotsTxt.parse(body)
-        return parsed
+    def _plan(self, origin: str, body: str) -> list[tuple[CompiledRules, list[str]]]:
+        """Per origin, parsed once: the distinct rule sets of our agents that can disallow anything,
+        each with the agents it applies to (most agents usually share the ``*`` group)."""
+        plan = self._plans.get(origin)
+        if plan is None:
+            robots = RobotsTxt.parse(body)
+            by_rules: dict[int, tuple[CompiledRules, list[str]]] = {}
+            for agent in self.agents:
+                rules = robots.rules_for(agent)
+                if rules.has_disallow:
+                    by_rules.setdefault(id(rules), (rules, []))[1].append(agent)
+            plan = self._plans[origin] = list(by_rules.values())
+        return plan
 
-    def _url_verdict(self, robots: RobotsTxt, url: str) -> tuple[list[str], str] | None:
+    def _url_verdict(self, plan: list[tuple[CompiledRules, list[str]]], url: str) -> tuple[list[str], str] | None:
+        if not plan:
+            return None
         path = path_of(url)
         if path == "/robots.txt":
             return None
-        blocked, evidence = [], ""
-        decided: dict[int, Rule | None] = {}  # agents sharing their groups are decided once
-        for agent in self.agents:
-            rules: CompiledRules = robots.rules_for(agent)
-            if id(rules) not in decided:
-                decided[id(rules)] = rules.decide(path)
-            rule = decided[id(rules)]
+        deciding: dict[str, Rule] = {}
+        for rules, agents in plan:
+            rule = rules.decide(path)
             if rule is not None and not rule.allow:
-                blocked.append(agent)
-                evidence = evidence or f"{agent}: line {rule.line}: {rule.text}"
-        return (blocked, evidence) if blocked else None
+                deciding.update(dict.fromkeys(agents, rule))
+        if not deciding:
+            return None
+        blocked = [agent for agent in self.agents if agent in deciding]
+        first = deciding[blocked[0]]
+        return blocked, f"{blocked[0]}: line {first.line}: {first.text}"
 
-    def _domain_verdict(self, origin: str, robots: RobotsTxt) -> tuple[list[str], str] | None:
+    def _domain_verdict(self, origin: str, plan: list[tuple[CompiledRules, list[str]]]) -> tuple[list[str], str] | None:
         if origin not in self._domain_verdicts:
-            blocked, evidence = [], ""
-            for agent in self.agents:
-                disallows = [rule for rule in robots.rules_for(agent).rules if not rule.allow]
-                if disallows:
-                    blocked.append(agent)
-                    evidence = evidence or f"{agent}: line {disallows[0].line}: {disallows[0].text}"
-            self._domain_verdicts[origin] = (blocked, evidence) if blocked else None
+            blocked = sorted((agent for _, agents in plan for agent in agents), key=self.agents.index)
+            verdict = None
+            if blocked:
+                rules = next(rules for rules, agents in plan if blocked[0] in agents)
+                first = next(rule for rule in sorted(rules.rules, key=lambda r: r.line) if not rule.allow)
+                verdict = (blocked, f"{blocked[0]}: line {first.line}: {first.text}")
+            self._domain_verdicts[origin] = verdict
         return self._domain_verdicts[origin]
 
     def filter(self, doc: Document) -> bool | tuple[bool, str]:
@@ -98,16 +108,15 @@ class RobotsFilter(BaseFilter):
         if entry.outcome != "ok" or not entry.body:
             self.stat_update("no_robots_txt")
             return True
-        robots = self._robots(origin, entry.body)
+        plan = self._plan(origin, entry.body)
         if self.mode == "domain":
-            verdict = self._domain_verdict(origin, robots)
+            verdict = self._domain_verdict(origin, plan)
         else:
-            verdict = self._url_verdict(robots, normalize_url(url))
+            verdict = self._url_verdict(plan, normalize_url(url))
         if verdict is None:
             return True
         blocked, evidence = verdict
-        for agent in blocked:
-            self.stat_update(f"blocked_{agent}")
+        self._blocked_agents.update(blocked)
         self._dropped_domains[doc.metadata.get("domain") or origin] += 1
         doc.metadata["robots_blocked_by"] = blocked
         doc.metadata["robots_rule"] = evidence
@@ -115,6 +124,10 @@ class RobotsFilter(BaseFilter):
 
     def run(self, data, rank: int = 0, world_size: int = 1):
         yield from super().run(data, rank, world_size)
+        # Counted locally (a stat update per agent per document is the step's main cost), flushed once.
+        for agent in self.agents:
+            if self._blocked_agents[agent]:
+                self.stat_update(f"blocked_{agent}", value=self._blocked_agents[agent])
         # Per-domain drops for the report, bounded so stats stay small at millions of domains.
         top = self._dropped_domains.most_common(TOP_DOMAINS_PER_TASK)
         for domain, count in top:

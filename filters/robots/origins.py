@@ -7,6 +7,7 @@ over the fetch output; each task writes its origins to one text file.
 
 from __future__ import annotations
 
+from functools import lru_cache
 from pathlib import Path
 from urllib.parse import urlsplit
 
@@ -20,11 +21,26 @@ def origin_of(url: str | None) -> str | None:
     """``https://www.example.de`` for ``HTTPS://WWW.Example.de:443/a?b``; None without a usable host.
 
     Hosts are lower-cased and IDNA-encoded (punycode), default ports dropped, IPv6 kept in brackets.
+    The ``scheme://authority`` prefix is cut out cheaply and its origin cached: the filter asks
+    this for every document, and documents of one site share the prefix.
     """
     if not url:
         return None
+    start = url.find("://")
+    if start == -1:
+        return None
+    end = len(url)
+    for separator in "/?#":
+        position = url.find(separator, start + 3)
+        if position != -1 and position < end:
+            end = position
+    return _origin_of_prefix(url[:end])
+
+
+@lru_cache(maxsize=65536)
+def _origin_of_prefix(prefix: str) -> str | None:
     try:
-        parts = urlsplit(url)
+        parts = urlsplit(prefix)
         scheme, host, port = parts.scheme.lower(), parts.hostname, parts.port
     except ValueError:
         return None
