@@ -183,9 +183,27 @@ class RobotsStage(StageSettings):
     crawl: RobotsCrawlSettings = Field(default_factory=RobotsCrawlSettings)
 
 
+class LanguageStage(StageSettings):
+    model: str | None = Field(None, description="fastText LID model (GlotLID model_v3.bin); default: lid.176")
+    threshold: float = Field(0.65, ge=0, le=1, description="minimum language_score for labels without their own")
+    thresholds_file: str | None = Field(None, description="YAML or CSV of label: threshold")
+    top_k: int = Field(5, ge=1, description="labels kept in top_langs")
+    top_min_score: float = Field(0.01, ge=0, le=1)
+    unsure_below: float = Field(0.0, ge=0, le=1, description="below this the label is und_<script>")
+    max_buffer_mb: int = Field(256, ge=1, description="memory for per-language buffers in each task")
+
+    @field_validator("model", "thresholds_file")
+    @classmethod
+    def _exists(cls, value: str | None) -> str | None:
+        if value and not os.path.isfile(value):
+            raise ValueError("file not found")
+        return value
+
+
 class StagesConfig(StrictModel):
     fetch: FetchStage | None = None
     robots: RobotsStage | None = None
+    language: LanguageStage | None = None
 
 
 class RunConfig(StrictModel):

@@ -39,6 +39,7 @@ COLUMN_TYPES: dict[str, pa.DataType] = {
     "language": pa.string(),
     "language_script": pa.string(),
     "language_score": pa.float64(),
+    "top_langs": pa.string(),
     # every removed document
     "removed_by": pa.string(),
 }

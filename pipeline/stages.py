@@ -16,6 +16,9 @@ from pathlib import Path
 from datatrove.pipeline.base import PipelineStep
 from datatrove.pipeline.readers import ParquetReader
 
+from clearweb.filters.langid.filter import LanguageLabeler
+from clearweb.filters.langid.identifier import LanguageIdentifier
+from clearweb.filters.langid.thresholds import ThresholdsError, load_thresholds
 from clearweb.filters.robots.crawl_step import RobotsCrawlStep
 from clearweb.filters.robots.crawler import CrawlSettings
 from clearweb.filters.robots.filter import RobotsFilter
@@ -25,6 +28,7 @@ from clearweb.pipeline.download import HttpFetcher
 from clearweb.pipeline.errors import ConfigError
 from clearweb.pipeline.extract import HtmlExtractor
 from clearweb.pipeline.fetch import ShardReader
+from clearweb.pipeline.partitioned_writer import PartitionedWriter
 from clearweb.pipeline.sources import resolve_shards
 from clearweb.pipeline.writer import DocumentWriter
 
@@ -161,7 +165,32 @@ def robots_phases(config: RunConfig, source: str) -> list[Phase]:
     return robots_crawl_phases(config) + [Phase("robots", dirs.logs, tasks, workers, build)]
 
 
+def language_phases(config: RunConfig, source: str) -> list[Phase]:
+    stage = config.stages.language
+    tasks, workers = stage_tasks(config, "language")
+    dirs = stage_dirs(config.run_dir, "language")
+
+    def build() -> list[PipelineStep]:
+        thresholds = {}
+        if stage.thresholds_file:
+            try:
+                thresholds = load_thresholds(stage.thresholds_file)
+            except ThresholdsError as exc:
+                raise ConfigError(source, "stages.language.thresholds_file", str(exc)) from None
+        labeler = LanguageLabeler(
+            LanguageIdentifier(stage.model, unsure_below=stage.unsure_below), threshold=stage.threshold,
+            thresholds=thresholds, top_k=stage.top_k, top_min_score=stage.top_min_score,
+            counts_dir=str(dirs.logs / "languages"), exclusion_writer=DocumentWriter(str(dirs.removed)),
+        )
+        budget = stage.max_buffer_mb << 20
+        return [stage_reader(config, "language"), labeler,
+                PartitionedWriter(str(dirs.output), target_file_bytes=budget, max_buffer_bytes=budget)]
+
+    return [Phase("language", dirs.logs, tasks, workers, build)]
+
+
 STAGE_PHASES: dict[str, Callable[[RunConfig, str], list[Phase]]] = {
     "fetch": fetch_phases,
     "robots": robots_phases,
+    "language": language_phases,
 }

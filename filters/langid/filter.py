@@ -1,0 +1,80 @@
+"""The language step: label every document, drop those below their label's threshold.
+
+Sets ``language`` (ISO 639-3), ``language_script`` (ISO 15924), ``language_score`` and, as
+FineWeb-2 keeps them, ``top_langs``: a JSON object of the top labels scoring at least
+``top_min_score``. Documents under the threshold for their label go to ``removed/`` with reason
+``language_score``. Per-label counts (documents and UTF-8 bytes, kept and removed) are written for
+the report to ``languages/<rank>.json`` beside the stage's logs; the datatrove stats get only the
+top labels plus one bucket for the rest, so they stay readable with 2,000 labels.
+"""
+
+from __future__ import annotations
+
+import json
+from collections import Counter
+from pathlib import Path
+
+from datatrove.data import Document
+from datatrove.pipeline.filters.base_filter import BaseFilter
+from datatrove.pipeline.writers.disk_base import DiskWriter
+
+from clearweb.filters.langid.identifier import LanguageIdentifier
+
+TOP_LABELS_IN_STATS = 50
+
+
+class LanguageLabeler(BaseFilter):
+    name = "🌍 Language id"
+
+    def __init__(self, identifier: LanguageIdentifier, threshold: float = 0.65,
+                 thresholds: dict[str, float] | None = None, top_k: int = 5, top_min_score: float = 0.01,
+                 counts_dir: str | None = None, exclusion_writer: DiskWriter | None = None):
+        super().__init__(exclusion_writer)
+        self.identifier = identifier
+        self.threshold = threshold
+        self.thresholds = dict(thresholds or {})
+        self.top_k = top_k
+        self.top_min_score = top_min_score
+        self.counts_dir = counts_dir
+        self._docs: Counter[tuple[str, bool]] = Counter()
+        self._bytes: Counter[tuple[str, bool]] = Counter()
+
+    def filter(self, doc: Document) -> bool | tuple[bool, str]:
+        predictions = self.identifier.predict_k(doc.text, self.top_k)
+        label, score = predictions[0]
+        language, script = label.split("_", 1)
+        doc.metadata["language"] = language
+        doc.metadata["language_script"] = script
+        doc.metadata["language_score"] = round(score, 4)
+        doc.metadata["top_langs"] = json.dumps(
+            {name: round(value, 4) for name, value in predictions if value >= self.top_min_score})
+        kept = score >= self.thresholds.get(label, self.threshold)
+        self._docs[(label, kept)] += 1
+        self._bytes[(label, kept)] += len(doc.text.encode("utf-8"))
+        if not kept:
+            return False, "language_score"
+        return True
+
+    def run(self, data, rank: int = 0, world_size: int = 1):
+        yield from super().run(data, rank, world_size)
+        kept = Counter({label: n for (label, ok), n in self._docs.items() if ok})
+        top = kept.most_common(TOP_LABELS_IN_STATS)
+        for label, count in top:
+            self.stat_update(f"lang:{label}", value=count)
+        if len(kept) > len(top):
+            self.stat_update(f"lang:(other {len(kept) - len(top)} labels)",
+                             value=sum(kept.values()) - sum(count for _, count in top))
+        self.stat_update("labels_kept", value=len(kept))
+        if self.counts_dir:
+            self._write_counts(rank)
+
+    def _write_counts(self, rank: int) -> None:
+        labels = sorted({label for label, _ in self._docs})
+        counts = {label: {"docs_kept": self._docs[(label, True)], "bytes_kept": self._bytes[(label, True)],
+                          "docs_removed": self._docs[(label, False)], "bytes_removed": self._bytes[(label, False)]}
+                  for label in labels}
+        folder = Path(self.counts_dir)
+        folder.mkdir(parents=True, exist_ok=True)
+        partial = folder / f"{rank:05d}.json.partial"
+        partial.write_text(json.dumps(counts, indent=0, sort_keys=True))
+        partial.replace(folder / f"{rank:05d}.json")

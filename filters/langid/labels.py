@@ -1,0 +1,84 @@
+"""fastText lid.176 labels mapped onto GlotLID's ``xxx_Scrp`` label space.
+
+lid.176 speaks ISO 639-1/-3 codes without scripts (``de``, ``zh``, ``sr``, ``als``...); Apertus and
+FineWeb-2 speak GlotLID v3 labels: an ISO 639-3 code and an ISO 15924 script. Each lid.176 code maps
+to the GlotLID language code (individual languages where GlotLID uses them: ``ar`` -> ``arb``,
+``fa`` -> ``pes``, ``et`` -> ``ekk``, ``lv`` -> ``lvs``, ``sw`` -> ``swh``, ``als`` (Wikipedia's
+Alemannic) -> ``gsw``) and to the scripts the language is written in; the first is the default, the
+others are chosen when the text is in them (``zh`` -> ``cmn_Hans``/``cmn_Hant``, ``sr`` ->
+``srp_Cyrl``/``srp_Latn``).
+"""
+
+from __future__ import annotations
+
+# lid.176 code: (ISO 639-3 as GlotLID uses it, scripts, default first)
+LID176: dict[str, tuple[str, tuple[str, ...]]] = {
+    "af": ("afr", ("Latn",)), "als": ("gsw", ("Latn",)), "am": ("amh", ("Ethi",)), "an": ("arg", ("Latn",)),
+    "ar": ("arb", ("Arab",)), "arz": ("arz", ("Arab",)), "as": ("asm", ("Beng",)), "ast": ("ast", ("Latn",)),
+    "av": ("ava", ("Cyrl",)), "az": ("azj", ("Latn", "Cyrl")), "azb": ("azb", ("Arab",)),
+    "ba": ("bak", ("Cyrl",)), "bar": ("bar", ("Latn",)), "bcl": ("bcl", ("Latn",)), "be": ("bel", ("Cyrl",)),
+    "bg": ("bul", ("Cyrl",)), "bh": ("bho", ("Deva",)), "bn": ("ben", ("Beng",)), "bo": ("bod", ("Tibt",)),
+    "bpy": ("bpy", ("Beng",)), "br": ("bre", ("Latn",)), "bs": ("bos", ("Latn", "Cyrl")),
+    "bxr": ("bxr", ("Cyrl",)), "ca": ("cat", ("Latn",)), "cbk": ("cbk", ("Latn",)), "ce": ("che", ("Cyrl",)),
+    "ceb": ("ceb", ("Latn",)), "ckb": ("ckb", ("Arab", "Latn")), "co": ("cos", ("Latn",)),
+    "cs": ("ces", ("Latn",)), "cv": ("chv", ("Cyrl",)), "cy": ("cym", ("Latn",)), "da": ("dan", ("Latn",)),
+    "de": ("deu", ("Latn",)), "diq": ("diq", ("Latn",)), "dsb": ("dsb", ("Latn",)), "dty": ("dty", ("Deva",)),
+    "dv": ("div", ("Thaa",)), "el": ("ell", ("Grek",)), "eml": ("egl", ("Latn",)), "en": ("eng", ("Latn",)),
+    "eo": ("epo", ("Latn",)), "es": ("spa", ("Latn",)), "et": ("ekk", ("Latn",)), "eu": ("eus", ("Latn",)),
+    "fa": ("pes", ("Arab",)), "fi": ("fin", ("Latn",)), "fr": ("fra", ("Latn",)), "frr": ("frr", ("Latn",)),
+    "fy": ("fry", ("Latn",)), "ga": ("gle", ("Latn",)), "gd": ("gla", ("Latn",)), "gl": ("glg", ("Latn",)),
+    "gn": ("gug", ("Latn",)), "gom": ("gom", ("Deva", "Latn")), "gu": ("guj", ("Gujr",)),
+    "gv": ("glv", ("Latn",)), "he": ("heb", ("Hebr",)), "hi": ("hin", ("Deva",)), "hif": ("hif", ("Latn",)),
+    "hr": ("hrv", ("Latn",)), "hsb": ("hsb", ("Latn",)), "ht": ("hat", ("Latn",)), "hu": ("hun", ("Latn",)),
+    "hy": ("hye", ("Armn",)), "ia": ("ina", ("Latn",)), "id": ("ind", ("Latn",)), "ie": ("ile", ("Latn",)),
+    "ilo": ("ilo", ("Latn",)), "io": ("ido", ("Latn",)), "is": ("isl", ("Latn",)), "it": ("ita", ("Latn",)),
+    "ja": ("jpn", ("Jpan",)), "jbo": ("jbo", ("Latn",)), "jv": ("jav", ("Latn", "Java")),
+    "ka": ("kat", ("Geor",)), "kk": ("kaz", ("Cyrl", "Latn")), "km": ("khm", ("Khmr",)),
+    "kn": ("kan", ("Knda",)), "ko": ("kor", ("Hang",)), "krc": ("krc", ("Cyrl",)), "ku": ("kmr", ("Latn",)),
+    "kv": ("kpv", ("Cyrl",)), "kw": ("cor", ("Latn",)), "ky": ("kir", ("Cyrl",)), "la": ("lat", ("Latn",)),
+    "lb": ("ltz", ("Latn",)), "lez": ("lez", ("Cyrl",)), "li": ("lim", ("Latn",)), "lmo": ("lmo", ("Latn",)),
+    "lo": ("lao", ("Laoo",)), "lrc": ("lrc", ("Arab",)), "lt": ("lit", ("Latn",)), "lv": ("lvs", ("Latn",)),
+    "mai": ("mai", ("Deva",)), "mg": ("plt", ("Latn",)), "mhr": ("mhr", ("Cyrl",)), "min": ("min", ("Latn",)),
+    "mk": ("mkd", ("Cyrl",)), "ml": ("mal", ("Mlym",)), "mn": ("khk", ("Cyrl", "Mong")),
+    "mr": ("mar", ("Deva",)), "mrj": ("mrj", ("Cyrl",)), "ms": ("zsm", ("Latn",)), "mt": ("mlt", ("Latn",)),
+    "mwl": ("mwl", ("Latn",)), "my": ("mya", ("Mymr",)), "myv": ("myv", ("Cyrl",)), "mzn": ("mzn", ("Arab",)),
+    "nah": ("nah", ("Latn",)), "nap": ("nap", ("Latn",)), "nds": ("nds", ("Latn",)), "ne": ("npi", ("Deva",)),
+    "new": ("new", ("Deva",)), "nl": ("nld", ("Latn",)), "nn": ("nno", ("Latn",)), "no": ("nob", ("Latn",)),
+    "oc": ("oci", ("Latn",)), "or": ("ory", ("Orya",)), "os": ("oss", ("Cyrl",)), "pa": ("pan", ("Guru",)),
+    "pam": ("pam", ("Latn",)), "pfl": ("pfl", ("Latn",)), "pl": ("pol", ("Latn",)), "pms": ("pms", ("Latn",)),
+    "pnb": ("pnb", ("Arab",)), "ps": ("pbt", ("Arab",)), "pt": ("por", ("Latn",)), "qu": ("que", ("Latn",)),
+    "rm": ("roh", ("Latn",)), "ro": ("ron", ("Latn",)), "ru": ("rus", ("Cyrl",)), "rue": ("rue", ("Cyrl",)),
+    "sa": ("san", ("Deva",)), "sah": ("sah", ("Cyrl",)), "sc": ("srd", ("Latn",)), "scn": ("scn", ("Latn",)),
+    "sco": ("sco", ("Latn",)), "sd": ("snd", ("Arab",)), "sh": ("hbs", ("Latn", "Cyrl")),
+    "si": ("sin", ("Sinh",)), "sk": ("slk", ("Latn",)), "sl": ("slv", ("Latn",)), "so": ("som", ("Latn",)),
+    "sq": ("als", ("Latn",)), "sr": ("srp", ("Cyrl", "Latn")), "su": ("sun", ("Latn",)),
+    "sv": ("swe", ("Latn",)), "sw": ("swh", ("Latn",)), "ta": ("tam", ("Taml",)), "te": ("tel", ("Telu",)),
+    "tg": ("tgk", ("Cyrl",)), "th": ("tha", ("Thai",)), "tk": ("tuk", ("Latn", "Cyrl")),
+    "tl": ("tgl", ("Latn",)), "tr": ("tur", ("Latn",)), "tt": ("tat", ("Cyrl",)), "tyv": ("tyv", ("Cyrl",)),
+    "ug": ("uig", ("Arab", "Latn", "Cyrl")), "uk": ("ukr", ("Cyrl",)), "ur": ("urd", ("Arab",)),
+    "uz": ("uzn", ("Latn", "Cyrl")), "vec": ("vec", ("Latn",)), "vep": ("vep", ("Latn",)),
+    "vi": ("vie", ("Latn",)), "vls": ("vls", ("Latn",)), "vo": ("vol", ("Latn",)), "wa": ("wln", ("Latn",)),
+    "war": ("war", ("Latn",)), "wuu": ("wuu", ("Hans", "Hant")), "xal": ("xal", ("Cyrl",)),
+    "xmf": ("xmf", ("Geor",)), "yi": ("ydd", ("Hebr",)), "yo": ("yor", ("Latn",)), "yue": ("yue", ("Hani", "Hant", "Hans")),
+    "zh": ("cmn", ("Hans", "Hant")),
+}
+
+# Scripts a text can show for a label's script: Han text may read as either variant or neither.
+_COMPATIBLE = {"Hani": {"Hani", "Hans", "Hant"}, "Hans": {"Hans", "Hani"}, "Hant": {"Hant", "Hani"},
+               "Jpan": {"Jpan", "Hani", "Hans", "Hant"}, "Hang": {"Hang"}}
+
+
+def map_lid176(code: str, text_script: str) -> str:
+    """``xxx_Scrp`` for a lid.176 code, choosing among the language's scripts by the text's."""
+    language, scripts = LID176[code]
+    return f"{language}_{text_script if text_script in scripts else scripts[0]}"
+
+
+def script_agrees(label_script: str, text_script: str) -> bool:
+    """Whether a label's script is plausible for a text whose dominant script is ``text_script``."""
+    return text_script in _COMPATIBLE.get(label_script, {label_script})
+
+
+def all_lid176_labels() -> set[str]:
+    """Every xxx_Scrp label the lid.176 mapping can produce."""
+    return {f"{language}_{script}" for language, scripts in LID176.values() for script in scripts}

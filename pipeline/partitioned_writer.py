@@ -1,0 +1,83 @@
+"""Write documents partitioned by a key (the language label), with bounded open files and memory.
+
+With 2,000 languages a writer that keeps one open Parquet file per language per task runs out of
+file descriptors (``ulimit -n`` is often 1024). Parquet files cannot be reopened for appending, so
+instead rows are buffered per partition and each flush writes one complete file
+(``<partition>/<rank>_<part>.parquet``), opened and closed at once: at most one file is open at a
+time. A partition is flushed when it reaches ``target_file_bytes``; when all buffers together
+exceed ``max_buffer_bytes`` the largest is flushed. Small partitions therefore get one file per
+task and large ones files of about ``target_file_bytes``. Files appear atomically; if the task
+fails, the files it wrote are deleted, as DocumentWriter does.
+"""
+
+from __future__ import annotations
+
+from collections import Counter, defaultdict
+from pathlib import Path
+
+import pyarrow as pa
+import pyarrow.parquet as pq
+from datatrove.data import Document, DocumentsPipeline
+from datatrove.pipeline.base import PipelineStep
+
+from clearweb.pipeline.writer import schema_for
+
+
+class PartitionedWriter(PipelineStep):
+    type = "💽 - WRITER"
+    name = "🗂 Partitioned Parquet"
+
+    def __init__(self, output_folder: str, partition_keys: tuple[str, ...] = ("language", "language_script"),
+                 target_file_bytes: int = 256 << 20, max_buffer_bytes: int = 256 << 20):
+        super().__init__()
+        self.output_folder = output_folder
+        self.partition_keys = partition_keys
+        self.target_file_bytes = target_file_bytes
+        self.max_buffer_bytes = max_buffer_bytes
+
+    def partition_of(self, document: Document) -> str:
+        return "_".join(str(document.metadata.get(key)) for key in self.partition_keys)
+
+    def run(self, data: DocumentsPipeline, rank: int = 0, world_size: int = 1) -> DocumentsPipeline:
+        buffers: dict[str, list[dict]] = defaultdict(list)
+        sizes: Counter[str] = Counter()
+        buffered = 0
+        parts: Counter[str] = Counter()
+        written: list[Path] = []
+
+        def flush(partition: str) -> None:
+            nonlocal buffered
+            rows = buffers.pop(partition)
+            buffered -= sizes.pop(partition)
+            path = Path(self.output_folder) / partition / f"{rank:05d}_{parts[partition]:04d}.parquet"
+            parts[partition] += 1
+            path.parent.mkdir(parents=True, exist_ok=True)
+            partial = path.with_name(path.name + ".partial")
+            pq.write_table(pa.Table.from_pylist(rows, schema=schema_for(rows)), partial, compression="zstd")
+            partial.replace(path)
+            written.append(path)
+            self.stat_update("files")
+
+        try:
+            for document in data:
+                with self.track_time():
+                    partition = self.partition_of(document)
+                    row = {"text": document.text, "id": document.id, **document.metadata}
+                    size = len(document.text) + 256
+                    buffers[partition].append(row)
+                    sizes[partition] += size
+                    buffered += size
+                    self.stat_update("total")
+                    self.update_doc_stats(document)
+                    if sizes[partition] >= self.target_file_bytes:
+                        flush(partition)
+                    elif buffered > self.max_buffer_bytes:
+                        flush(max(sizes, key=sizes.__getitem__))
+                yield document
+            for partition in sorted(buffers):
+                flush(partition)
+        except BaseException:
+            for path in written:
+                path.unlink(missing_ok=True)
+            raise
+
