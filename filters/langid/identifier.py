@@ -25,7 +25,16 @@ from clearweb.filters.langid.labels import LID176, map_lid176, script_agrees
 from clearweb.filters.langid.scripts import dominant_script
 
 _GLOTLID_LABEL = re.compile(r"^[a-z]{2,3}_[A-Z][a-z]{3}$")
-_LINE_BREAKS = str.maketrans({"\n": " ", "\r": " ", "\u2028": " ", "\u2029": " "})
+
+
+def one_line(text: str) -> str:
+    """The text on one line, as fastText predicts (str.replace is much faster than str.translate)."""
+    line = text.replace("\n", " ")
+    if "\r" in line:
+        line = line.replace("\r", " ")
+    if "\u2028" in line or "\u2029" in line:
+        line = line.replace("\u2028", " ").replace("\u2029", " ")
+    return line
 
 
 def default_model_path() -> Path:
@@ -49,6 +58,7 @@ class LanguageIdentifier:
         self.unsure_below = unsure_below
         self._model = None
         self._glotlid_labels = False
+        self._labels: dict[tuple[str, str], str] = {}  # (model code, text script) -> label, "" if unfit
 
     def __getstate__(self) -> dict:
         state = self.__dict__.copy()
@@ -87,22 +97,33 @@ class LanguageIdentifier:
         script = dominant_script(text)
         if script == "Zyyy":
             return [("und_Zyyy", 0.0)]
-        line = text.translate(_LINE_BREAKS)
-        results = self._fitting(self.model.predict(line, k=k), script)
+        line = one_line(text)
+        results = self._fitting(self._predict(line, k), script)
         if not results or results[0][1] < self.unsure_below:
             # Rare path: the top guesses were all in other scripts; look at every label.
-            results = self._fitting(self.model.predict(line, k=-1), script)
+            results = self._fitting(self._predict(line, -1), script)
         if not results or results[0][1] < self.unsure_below:
             return [(f"und_{script}", results[0][1] if results else 0.0)]
         return results[:k]
 
-    def _fitting(self, prediction, script: str) -> list[tuple[str, float]]:
+    def _predict(self, line: str, k: int) -> list[tuple[float, str]]:
+        # The binding directly: fastText's Python wrapper re-checks the text and builds numpy arrays.
+        return self.model.f.predict(line, k, 0.0, "strict")
+
+    def _fitting(self, prediction: list[tuple[float, str]], script: str) -> list[tuple[str, float]]:
         results: list[tuple[str, float]] = []
         seen: set[str] = set()
-        for code, score in zip(*prediction, strict=True):
-            code = code.removeprefix("__label__")
-            label = code if self._glotlid_labels else map_lid176(code, script)
-            if label not in seen and script_agrees(label.split("_", 1)[1], script):
+        for score, code in prediction:
+            key = (code, script)
+            label = self._labels.get(key)
+            if label is None:
+                label = self._labels[key] = self._label_for(code.removeprefix("__label__"), script)
+            if label and label not in seen:
                 seen.add(label)
-                results.append((label, min(float(score), 1.0)))
+                results.append((label, min(score, 1.0)))
         return results
+
+    def _label_for(self, code: str, script: str) -> str:
+        """The label for a model code on text in ``script``; "" when it does not fit the script."""
+        label = code if self._glotlid_labels else map_lid176(code, script)
+        return label if script_agrees(label.split("_", 1)[1], script) else ""

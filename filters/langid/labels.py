@@ -59,7 +59,7 @@ LID176: dict[str, tuple[str, tuple[str, ...]]] = {
     "uz": ("uzn", ("Latn", "Cyrl")), "vec": ("vec", ("Latn",)), "vep": ("vep", ("Latn",)),
     "vi": ("vie", ("Latn",)), "vls": ("vls", ("Latn",)), "vo": ("vol", ("Latn",)), "wa": ("wln", ("Latn",)),
     "war": ("war", ("Latn",)), "wuu": ("wuu", ("Hans", "Hant")), "xal": ("xal", ("Cyrl",)),
-    "xmf": ("xmf", ("Geor",)), "yi": ("ydd", ("Hebr",)), "yo": ("yor", ("Latn",)), "yue": ("yue", ("Hani", "Hant", "Hans")),
+    "xmf": ("xmf", ("Geor",)), "yi": ("ydd", ("Hebr",)), "yo": ("yor", ("Latn",)), "yue": ("yue", ("Hani",)),
     "zh": ("cmn", ("Hans", "Hant")),
 }
 

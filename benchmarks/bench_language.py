@@ -1,0 +1,102 @@
+"""Language stage throughput against datatrove's LanguageFilter(backend="ft176"), same docs, same run.
+
+Ours: LanguageLabeler (lid.176 with our script detection, label mapping, top_langs) followed by the
+PartitionedWriter writing language-partitioned Parquet. Baseline: datatrove's LanguageFilter with the
+same lid.176 model, pre-placed in its asset cache (a temporary HF_HOME) so nothing is downloaded.
+Documents are built from the demo corpus (20 languages, 9 scripts), 4-10 sentences each.
+
+    python benchmarks/bench_language.py [--docs 20000] [--rounds 3]
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import random
+import shutil
+import statistics
+import tempfile
+import time
+from pathlib import Path
+
+HF_HOME = tempfile.mkdtemp(prefix="bench-hf-")
+os.environ["HF_HOME"] = HF_HOME  # before datatrove/huggingface_hub read it
+
+from datatrove.data import Document  # noqa: E402
+from datatrove.io import cached_assets_path, strip_protocol  # noqa: E402
+from datatrove.pipeline.filters import LanguageFilter  # noqa: E402
+from datatrove.utils.lid import FT176LID  # noqa: E402
+
+from clearweb.filters.langid import LanguageIdentifier  # noqa: E402
+from clearweb.filters.langid.filter import LanguageLabeler  # noqa: E402
+from clearweb.filters.langid.identifier import default_model_path  # noqa: E402
+from clearweb.pipeline.demo.corpus import LANGUAGES  # noqa: E402
+from clearweb.pipeline.partitioned_writer import PartitionedWriter  # noqa: E402
+
+
+def place_datatrove_model() -> None:
+    """Put lid.176.ftz where datatrove's FT176LID looks for its download, marked complete."""
+    folder = cached_assets_path(library_name="datatrove", namespace="lid", subfolder=FT176LID.MODEL_SUBFOLDER)
+    target = Path(folder) / strip_protocol(FT176LID.MODEL_URL).replace("/", "_")  # as datatrove names it
+    shutil.copyfile(default_model_path(), target)
+    Path(f"{target}.completed").touch()
+
+
+def make_documents(n: int) -> list[Document]:
+    rng = random.Random(0)
+    banks = list(LANGUAGES.values())
+    docs = []
+    for i in range(n):
+        bank = rng.choice(banks)
+        sentences = [s for topic in bank.topics for s in topic.sentences]
+        docs.append(Document(text=" ".join(rng.choices(sentences, k=rng.randint(4, 10))), id=str(i), metadata={}))
+    return docs
+
+
+def copies(docs: list[Document]) -> list[Document]:
+    return [Document(text=d.text, id=d.id, metadata={}) for d in docs]
+
+
+def run_ours(docs: list[Document], out: str) -> float:
+    labeler = LanguageLabeler(LanguageIdentifier(), threshold=0.65)
+    writer = PartitionedWriter(out)
+    labeler.identifier.predict("warm up")  # load the model outside the timed part, as for the baseline
+    started = time.perf_counter()
+    for _ in writer.run(labeler.run(iter(docs))):
+        pass
+    return len(docs) / (time.perf_counter() - started)
+
+
+def run_datatrove(docs: list[Document]) -> float:
+    step = LanguageFilter(backend="ft176", language_threshold=0.65, languages=None)
+    step.model.predict(Document(text="warm up", id="warm-up"))  # load the model outside the timed part
+    started = time.perf_counter()
+    for _ in step.run(iter(docs)):
+        pass
+    return len(docs) / (time.perf_counter() - started)
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--docs", type=int, default=20_000)
+    parser.add_argument("--rounds", type=int, default=3)
+    args = parser.parse_args()
+    place_datatrove_model()
+    docs = make_documents(args.docs)
+    ours, theirs = [], []
+    try:
+        for _ in range(args.rounds):
+            with tempfile.TemporaryDirectory() as out:
+                ours.append(run_ours(copies(docs), out))
+            theirs.append(run_datatrove(copies(docs)))
+    finally:
+        shutil.rmtree(HF_HOME, ignore_errors=True)
+    print(f"clearweb language stage (+script detection, +partitioned writing): median "
+          f"{statistics.median(ours):,.0f} docs/s/core (rounds {', '.join(f'{r:,.0f}' for r in ours)})")
+    print(f"datatrove LanguageFilter(ft176):                                   median "
+          f"{statistics.median(theirs):,.0f} docs/s/core (rounds {', '.join(f'{r:,.0f}' for r in theirs)})")
+    print(f"ratio = {statistics.median(ours) / statistics.median(theirs):.3f}  (target >= 0.9)")
+
+
+if __name__ == "__main__":
+    main()
