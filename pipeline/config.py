@@ -200,10 +200,24 @@ class LanguageStage(StageSettings):
         return value
 
 
+class PiiSettings(StrictModel):
+    """PII replacement (clearweb.filters.pii); public IPs only, as the placeholders say."""
+
+    entities: list[Literal["email", "ip", "iban", "card", "phone"]] = Field(
+        default_factory=lambda: ["email", "ip", "iban", "card", "phone"], description="entities to replace")
+
+
+class ComplianceStage(StageSettings):
+    """License/TDM, toxicity and PII; license/TDM and toxicity land with their issue."""
+
+    pii: PiiSettings | None = Field(default_factory=PiiSettings, description="null disables PII replacement")
+
+
 class StagesConfig(StrictModel):
     fetch: FetchStage | None = None
     robots: RobotsStage | None = None
     language: LanguageStage | None = None
+    compliance: ComplianceStage | None = None
 
 
 class RunConfig(StrictModel):

@@ -21,6 +21,8 @@ SIGNALS = pa.struct(
     ]
 )
 
+PII_COUNTS = pa.struct([(entity, pa.int64()) for entity in ("email", "ip", "iban", "card", "phone")])
+
 COLUMN_TYPES: dict[str, pa.DataType] = {
     "text": pa.string(),
     "id": pa.string(),
@@ -40,6 +42,8 @@ COLUMN_TYPES: dict[str, pa.DataType] = {
     "language_script": pa.string(),
     "language_score": pa.float64(),
     "top_langs": pa.string(),
+    # compliance
+    "pii_counts": PII_COUNTS,
     # every removed document
     "removed_by": pa.string(),
 }

@@ -19,6 +19,7 @@ from datatrove.pipeline.readers import ParquetReader
 from clearweb.filters.langid.filter import LanguageLabeler
 from clearweb.filters.langid.identifier import LanguageIdentifier
 from clearweb.filters.langid.thresholds import ThresholdsError, load_thresholds
+from clearweb.filters.pii.step import PIIAnonymizer
 from clearweb.filters.robots.crawl_step import RobotsCrawlStep
 from clearweb.filters.robots.crawler import CrawlSettings
 from clearweb.filters.robots.filter import RobotsFilter
@@ -189,8 +190,26 @@ def language_phases(config: RunConfig, source: str) -> list[Phase]:
     return [Phase("language", dirs.logs, tasks, workers, build)]
 
 
+def compliance_phases(config: RunConfig, source: str) -> list[Phase]:
+    stage = config.stages.compliance
+    tasks, workers = stage_tasks(config, "compliance")
+    dirs = stage_dirs(config.run_dir, "compliance")
+
+    def build() -> list[PipelineStep]:
+        steps: list[PipelineStep] = [stage_reader(config, "compliance")]
+        if stage.pii is not None:
+            steps.append(PIIAnonymizer(stage.pii.entities))
+        # Stages after language keep its partitioning by label.
+        partitioned = "language" in config.enabled_stages()
+        steps.append(PartitionedWriter(str(dirs.output)) if partitioned else DocumentWriter(str(dirs.output)))
+        return steps
+
+    return [Phase("compliance", dirs.logs, tasks, workers, build)]
+
+
 STAGE_PHASES: dict[str, Callable[[RunConfig, str], list[Phase]]] = {
     "fetch": fetch_phases,
     "robots": robots_phases,
     "language": language_phases,
+    "compliance": compliance_phases,
 }

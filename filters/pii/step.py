@@ -1,0 +1,35 @@
+"""The PII step: replace PII in every document and count what was replaced.
+
+``pii_counts`` always holds every entity (zeros included), so its Parquet type is the same in
+every file; stats count replacements per entity and documents with any PII.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Collection
+
+from datatrove.data import DocumentsPipeline
+from datatrove.pipeline.base import PipelineStep
+
+from clearweb.filters.pii.detect import PLACEHOLDERS, anonymize
+
+
+class PIIAnonymizer(PipelineStep):
+    type = "✂️ - FORMAT"
+    name = "🕵 PII anonymizer"
+
+    def __init__(self, entities: Collection[str] | None = None):
+        super().__init__()
+        self.entities = list(entities) if entities is not None else list(PLACEHOLDERS)
+
+    def run(self, data: DocumentsPipeline, rank: int = 0, world_size: int = 1) -> DocumentsPipeline:
+        for document in data:
+            with self.track_time():
+                document.text, counts = anonymize(document.text, self.entities)
+                document.metadata["pii_counts"] = {entity: counts.get(entity, 0) for entity in PLACEHOLDERS}
+                self.stat_update("documents")
+                if counts:
+                    self.stat_update("documents_with_pii")
+                    for entity, count in counts.items():
+                        self.stat_update(f"pii_{entity}", value=count)
+            yield document
