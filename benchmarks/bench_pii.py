@@ -1,0 +1,71 @@
+"""PII throughput against datatrove's PIIFormatter, same documents, same run.
+
+Ours: the PIIAnonymizer step (e-mails, IPv4 and IPv6, IBANs with check digits, Luhn-checked cards,
+international phone numbers). Baseline: datatrove's PIIFormatter (e-mails and public IPv4 only).
+Documents are demo-corpus text in 20 languages, 4-10 sentences each, one in five carrying PII.
+Target: >= 0.5x the baseline's docs/s/core.
+
+    python benchmarks/bench_pii.py [--docs 20000] [--rounds 3]
+"""
+
+from __future__ import annotations
+
+import argparse
+import random
+import statistics
+import time
+
+from datatrove.data import Document
+from datatrove.pipeline.formatters import PIIFormatter
+
+from clearweb.filters.pii.step import PIIAnonymizer
+from clearweb.pipeline.demo.corpus import LANGUAGES
+from clearweb.pipeline.demo.site import iban
+
+PII = ["Write to team{n}@example-news.org for details.", "Our mirror is at 81.2.{a}.{b} today.",
+       "Donations: {iban}.", "Call +44 20 7946 {n:04d} after nine.", "Card 4111 1111 1111 1111 was charged.",
+       "IPv6 gateway 2a00:1450:4001:81c::{n:x}."]
+
+
+def make_documents(n: int) -> list[str]:
+    rng = random.Random(0)
+    banks = list(LANGUAGES.values())
+    texts = []
+    for i in range(n):
+        bank = rng.choice(banks)
+        sentences = rng.choices([s for topic in bank.topics for s in topic.sentences], k=rng.randint(4, 10))
+        if i % 5 == 0:
+            sentences.insert(rng.randrange(len(sentences)), rng.choice(PII).format(
+                n=i, a=rng.randint(1, 254), b=rng.randint(1, 254), iban=iban("DE", rng)))
+        texts.append(" ".join(sentences))
+    return texts
+
+
+def docs_per_second(step, texts: list[str]) -> float:
+    docs = [Document(text=t, id=str(i), metadata={}) for i, t in enumerate(texts)]
+    started = time.perf_counter()
+    for _ in step.run(iter(docs)):
+        pass
+    return len(docs) / (time.perf_counter() - started)
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--docs", type=int, default=20_000)
+    parser.add_argument("--rounds", type=int, default=3)
+    args = parser.parse_args()
+    texts = make_documents(args.docs)
+    docs_per_second(PIIAnonymizer(), texts[:200])  # build recognizers outside the timing
+    ours, theirs = [], []
+    for _ in range(args.rounds):
+        ours.append(docs_per_second(PIIAnonymizer(), texts))
+        theirs.append(docs_per_second(PIIFormatter(), texts))
+    print(f"clearweb PII (5 entities):        median {statistics.median(ours):,.0f} docs/s/core "
+          f"(rounds {', '.join(f'{r:,.0f}' for r in ours)})")
+    print(f"datatrove PIIFormatter (2 entities): median {statistics.median(theirs):,.0f} docs/s/core "
+          f"(rounds {', '.join(f'{r:,.0f}' for r in theirs)})")
+    print(f"ratio = {statistics.median(ours) / statistics.median(theirs):.3f}  (target >= 0.5)")
+
+
+if __name__ == "__main__":
+    main()
