@@ -207,9 +207,20 @@ class PiiSettings(StrictModel):
         default_factory=lambda: ["email", "ip", "iban", "card", "phone"], description="entities to replace")
 
 
-class ComplianceStage(StageSettings):
-    """License/TDM, toxicity and PII; license/TDM and toxicity land with their issue."""
+class LicenseSettings(StrictModel):
+    """License and TDM opt-outs (clearweb.filters.license)."""
 
+    drop_tdm_reserved: bool = True
+    drop_noai: bool = True
+    allowed_licenses: list[str] | None = Field(None, description="null keeps every license (and records it)")
+    preset: Literal["commercial"] | None = Field(None, description="commercial: also drop NC and ND licenses")
+    fetch_tdmrep: bool = Field(True, description="fetch /.well-known/tdmrep.json in the robots crawl")
+
+
+class ComplianceStage(StageSettings):
+    """License/TDM, toxicity and PII; toxicity lands with its issue."""
+
+    license: LicenseSettings | None = Field(default_factory=LicenseSettings, description="null disables")
     pii: PiiSettings | None = Field(default_factory=PiiSettings, description="null disables PII replacement")
 
 

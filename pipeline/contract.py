@@ -43,6 +43,8 @@ COLUMN_TYPES: dict[str, pa.DataType] = {
     "language_score": pa.float64(),
     "top_langs": pa.string(),
     # compliance
+    "license": pa.string(),
+    "compliance_evidence": pa.string(),
     "pii_counts": PII_COUNTS,
     # every removed document
     "removed_by": pa.string(),

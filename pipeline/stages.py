@@ -19,6 +19,7 @@ from datatrove.pipeline.readers import ParquetReader
 from clearweb.filters.langid.filter import LanguageLabeler
 from clearweb.filters.langid.identifier import LanguageIdentifier
 from clearweb.filters.langid.thresholds import ThresholdsError, load_thresholds
+from clearweb.filters.license.filter import LicenseTdmFilter
 from clearweb.filters.pii.step import PIIAnonymizer
 from clearweb.filters.robots.crawl_step import RobotsCrawlStep
 from clearweb.filters.robots.crawler import CrawlSettings
@@ -128,6 +129,12 @@ def fetch_phases(config: RunConfig, source: str) -> list[Phase]:
     return [Phase("fetch", stage_dirs(config.run_dir, "fetch").logs, tasks, workers, build)]
 
 
+def wants_tdmrep(config: RunConfig) -> bool:
+    """tdmrep.json is fetched in the robots crawl when the license filter will read it."""
+    compliance = config.stages.compliance
+    return bool(compliance and compliance.license and compliance.license.fetch_tdmrep)
+
+
 def robots_crawl_phases(config: RunConfig) -> list[Phase]:
     """Collect origins, then crawl them into the snapshot (also `clearweb robots fetch`)."""
     stage = config.stages.robots
@@ -146,7 +153,7 @@ def robots_crawl_phases(config: RunConfig) -> list[Phase]:
         Phase("robots_origins", origins / "logs", tasks, workers,
               lambda: [stage_reader(config, "robots"), OriginCollector(str(origins))]),
         Phase("robots_crawl", snapshot_dir(config) / "logs", crawl_tasks, min(workers, crawl_tasks),
-              lambda: [RobotsCrawlStep(str(origins), str(snapshot_dir(config)), settings)]),
+              lambda: [RobotsCrawlStep(str(origins), str(snapshot_dir(config)), settings, wants_tdmrep(config))]),
     ]
 
 
@@ -197,6 +204,12 @@ def compliance_phases(config: RunConfig, source: str) -> list[Phase]:
 
     def build() -> list[PipelineStep]:
         steps: list[PipelineStep] = [stage_reader(config, "compliance")]
+        if stage.license is not None:
+            settings = stage.license
+            snapshot = str(snapshot_dir(config)) if config.stages.robots is not None else None
+            steps.append(LicenseTdmFilter(settings.drop_tdm_reserved, settings.drop_noai, settings.allowed_licenses,
+                                          settings.preset, snapshot,
+                                          exclusion_writer=DocumentWriter(str(dirs.removed))))
         if stage.pii is not None:
             steps.append(PIIAnonymizer(stage.pii.entities))
         # Stages after language keep its partitioning by label.

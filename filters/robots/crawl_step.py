@@ -14,7 +14,9 @@ from datatrove.pipeline.base import PipelineStep
 
 from clearweb.filters.robots.crawler import CrawlSettings, RobotsCrawler
 from clearweb.filters.robots.origins import read_origins
-from clearweb.filters.robots.snapshot import write_part
+from clearweb.filters.robots.snapshot import SnapshotEntry, write_part
+
+TDMREP_PATH = "/.well-known/tdmrep.json"
 
 
 def task_of(origin: str, world_size: int) -> int:
@@ -27,21 +29,30 @@ class RobotsCrawlStep(PipelineStep):
     type = "🤖 - ROBOTS"
     name = "🕸 robots.txt crawl"
 
-    def __init__(self, origins_dir: str, snapshot_dir: str, settings: CrawlSettings):
+    def __init__(self, origins_dir: str, snapshot_dir: str, settings: CrawlSettings, fetch_tdmrep: bool = False):
         super().__init__()
         self.origins_dir = origins_dir
         self.snapshot_dir = snapshot_dir
         self.settings = settings
+        self.fetch_tdmrep = fetch_tdmrep
 
     def run(self, data: DocumentsPipeline = None, rank: int = 0, world_size: int = 1) -> DocumentsPipeline:
         mine = [origin for origin in read_origins(self.origins_dir) if task_of(origin, world_size) == rank]
+        crawler = RobotsCrawler(self.settings)
+
+        def fetch(origin: str) -> SnapshotEntry:
+            tdmrep = crawler.fetch_path(origin, TDMREP_PATH) if self.fetch_tdmrep else None
+            return SnapshotEntry.combine(crawler.fetch(origin), tdmrep)
+
         rows = []
         with self.track_time():
-            for result in RobotsCrawler(self.settings).fetch_all(mine):
+            for result in crawler.map(fetch, mine):
                 self.stat_update("origins")
                 self.stat_update(f"outcome_{result.outcome}")
                 if result.status is not None:
                     self.stat_update(f"http_{result.status // 100}xx")
+                if result.tdmrep_body:
+                    self.stat_update("tdmrep_found")
                 rows.append(result)
         rows.sort(key=lambda row: row.origin)
         write_part(Path(self.snapshot_dir) / f"{rank:05d}.parquet", rows)

@@ -21,10 +21,11 @@ import codecs
 import hashlib
 import threading
 import time
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from concurrent.futures import FIRST_COMPLETED, Future, ThreadPoolExecutor, wait
 from dataclasses import dataclass, field
 from datetime import datetime, timezone
+from typing import TypeVar
 from urllib.parse import urljoin, urlsplit
 
 import requests
@@ -33,6 +34,7 @@ import urllib3
 from clearweb.filters.robots.netguard import AddressGuard, GuardedAdapter, RefusedAddress
 
 MAX_ROBOTS_BYTES = 500 * 1024
+T = TypeVar("T")
 OUTCOMES = ("ok", "unavailable", "unreachable", "refused")
 
 
@@ -118,12 +120,16 @@ class RobotsCrawler:
         return session
 
     def fetch_all(self, origins: Iterable[str]) -> Iterator[RobotsFetch]:
-        """Fetch concurrently (at most ``concurrency`` at once), yielding results as they finish."""
+        """Fetch robots.txt concurrently (at most ``concurrency`` at once), yielding as they finish."""
+        return self.map(self.fetch, origins)
+
+    def map(self, fetch: Callable[[str], T], origins: Iterable[str]) -> Iterator[T]:
+        """Apply ``fetch`` to every origin on the bounded thread pool, yielding results as they finish."""
         window = max(1, self.settings.concurrency)
         with ThreadPoolExecutor(max_workers=window, thread_name_prefix="robots") as pool:
             pending: set[Future] = set()
             for origin in origins:
-                pending.add(pool.submit(self.fetch, origin))
+                pending.add(pool.submit(fetch, origin))
                 if len(pending) >= window * 2:
                     done, pending = wait(pending, return_when=FIRST_COMPLETED)
                     yield from (future.result() for future in done)
@@ -132,8 +138,12 @@ class RobotsCrawler:
 
     def fetch(self, origin: str) -> RobotsFetch:
         """Fetch ``origin``/robots.txt with retries inside the origin's total time budget."""
+        return self.fetch_path(origin, "/robots.txt")
+
+    def fetch_path(self, origin: str, path: str) -> RobotsFetch:
+        """Fetch a site-wide file (robots.txt, /.well-known/tdmrep.json) with the same rules."""
         settings = self.settings
-        url = origin.rstrip("/") + "/robots.txt"
+        url = origin.rstrip("/") + path
         deadline = time.monotonic() + settings.total_timeout_s
         fetched_at = datetime.now(timezone.utc).strftime("%Y-%m-%dT%H:%M:%SZ")
         error = "no attempt"

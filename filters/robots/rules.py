@@ -102,6 +102,21 @@ class _Group:
     rules: list[Rule] = field(default_factory=list)
 
 
+def compile_pattern(pattern: str):
+    """A matcher for a robots.txt-style path pattern (``*`` any run, final ``$`` anchors): the
+    prefix itself when it has neither (``str.startswith`` is fastest), else a regex."""
+    anchored = pattern.endswith("$")
+    body = pattern[:-1] if anchored else pattern
+    if "*" not in body and not anchored:
+        return body
+    regex = ".*".join(re.escape(part) for part in body.split("*")) + (r"\Z" if anchored else "")
+    return re.compile(regex, re.DOTALL)
+
+
+def pattern_matches(matcher, path: str) -> bool:
+    return path.startswith(matcher) if matcher.__class__ is str else matcher.match(path) is not None
+
+
 class CompiledRules:
     """The merged rules of one agent's groups, ordered so the first match decides."""
 
@@ -109,16 +124,7 @@ class CompiledRules:
         # Longest pattern first; at equal length allow before disallow (allow wins ties).
         self.rules = sorted(rules, key=lambda r: (-r.priority, not r.allow))
         self.has_disallow = any(not r.allow for r in self.rules)
-        self._compiled = [(rule, self._compile(rule.pattern)) for rule in self.rules]
-
-    @staticmethod
-    def _compile(pattern: str):
-        anchored = pattern.endswith("$")
-        body = pattern[:-1] if anchored else pattern
-        if "*" not in body and not anchored:
-            return body  # plain prefix
-        regex = ".*".join(re.escape(part) for part in body.split("*")) + (r"\Z" if anchored else "")
-        return re.compile(regex, re.DOTALL)
+        self._compiled = [(rule, compile_pattern(rule.pattern)) for rule in self.rules]
 
     def decide(self, path: str) -> Rule | None:
         """The rule that decides ``path``, or None when no rule matches (allowed)."""

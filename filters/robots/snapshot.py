@@ -7,7 +7,7 @@ filter reuses it instead of re-crawling. Crawl tasks write one part each; reader
 
 from __future__ import annotations
 
-from dataclasses import asdict, fields
+from dataclasses import asdict, dataclass, fields
 from pathlib import Path
 
 import pyarrow as pa
@@ -15,27 +15,46 @@ import pyarrow.parquet as pq
 
 from clearweb.filters.robots.crawler import RobotsFetch
 
+
+@dataclass
+class SnapshotEntry(RobotsFetch):
+    """An origin's robots.txt fetch, plus its /.well-known/tdmrep.json when that was crawled too."""
+
+    tdmrep_status: int | None = None
+    tdmrep_body: str | None = None
+    tdmrep_error: str | None = None
+
+    @classmethod
+    def combine(cls, robots: RobotsFetch, tdmrep: RobotsFetch | None) -> SnapshotEntry:
+        extra = {}
+        if tdmrep is not None:
+            extra = {"tdmrep_status": tdmrep.status, "tdmrep_body": tdmrep.body,
+                     "tdmrep_error": tdmrep.error or (None if tdmrep.outcome == "ok" else tdmrep.outcome)}
+        return cls(**asdict(robots), **extra)
+
+
 SCHEMA = pa.schema([
     ("origin", pa.string()), ("url", pa.string()), ("final_url", pa.string()), ("fetched_at", pa.string()),
     ("status", pa.int32()), ("body", pa.string()), ("sha256", pa.string()), ("error", pa.string()),
-    ("outcome", pa.string()),
+    ("outcome", pa.string()), ("tdmrep_status", pa.int32()), ("tdmrep_body", pa.string()),
+    ("tdmrep_error", pa.string()),
 ])
-assert [f.name for f in fields(RobotsFetch)] == SCHEMA.names
+assert [f.name for f in fields(SnapshotEntry)] == SCHEMA.names
 
 
 def write_part(path: Path, rows: list[RobotsFetch]) -> None:
     """Write one task's rows atomically (a half-written part must never be read as complete)."""
     path.parent.mkdir(parents=True, exist_ok=True)
     partial = path.with_name(path.name + ".partial")
-    table = pa.Table.from_pylist([asdict(row) for row in rows], schema=SCHEMA)
+    table = pa.Table.from_pylist([asdict(row) for row in rows], schema=SCHEMA)  # missing tdmrep_*: null
     pq.write_table(table, partial, compression="zstd")
     partial.replace(path)
 
 
-def read_snapshot(folder: str | Path) -> dict[str, RobotsFetch]:
-    """origin -> its fetch, from every part in ``folder``."""
-    entries: dict[str, RobotsFetch] = {}
+def read_snapshot(folder: str | Path) -> dict[str, SnapshotEntry]:
+    """origin -> its entry, from every part in ``folder``."""
+    entries: dict[str, SnapshotEntry] = {}
     for path in sorted(Path(folder).glob("*.parquet")):
         for row in pq.read_table(path, schema=SCHEMA).to_pylist():
-            entries[row["origin"]] = RobotsFetch(**row)
+            entries[row["origin"]] = SnapshotEntry(**row)
     return entries

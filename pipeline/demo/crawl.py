@@ -41,7 +41,7 @@ class DemoCrawl:
         return self.root / "crawl-data" / CRAWL_ID / "warc.paths.gz"
 
     def routes(self) -> dict[tuple[str, str], list[Response]]:
-        """Per-host robots.txt behaviour for the loopback server."""
+        """Per-host robots.txt (and tdmrep.json) behaviour for the loopback server."""
         routes: dict[tuple[str, str], list[Response]] = {}
         for host in self.hosts:
             spec = host.robots
@@ -52,6 +52,9 @@ class DemoCrawl:
             else:
                 routes[(host.name, "/robots.txt")] = [Response(status=spec.status, body=spec.body.encode(),
                                                                delay_s=spec.delay_s)]
+            if host.tdmrep_json is not None:
+                routes[(host.name, "/.well-known/tdmrep.json")] = [Response(
+                    body=host.tdmrep_json.encode(), headers={"Content-Type": "application/json"})]
         return routes
 
 

@@ -72,6 +72,7 @@ class Host:
     robots: RobotsSpec
     license: tuple[str, str] | None
     tdm_reserved: bool
+    tdmrep_json: str | None = None  # body of /.well-known/tdmrep.json, None: 404
 
 
 # BBAN lengths of countries whose BBAN may be all digits (NL and GB get their bank code letters).
@@ -116,6 +117,16 @@ def _robots_for(index: int) -> RobotsSpec:
     return special.get(index, variants[index % len(variants)])
 
 
+def _tdmrep_for(index: int, host: str) -> str | None:
+    """A few hosts publish TDMRep rules for part of the site; one publishes a broken file."""
+    if index % 9 == 7:
+        return ('[{"location": "/blog/*", "tdm-reservation": 1, '
+                f'"tdm-policy": "https://{host}/tdm-policy.json"}}, {{"location": "/", "tdm-reservation": 0}}]')
+    if index == 11:
+        return '{"location": "/", "tdm-reservation": 1'  # malformed: must be reported, not crash
+    return None
+
+
 def build_hosts(labels: list[str]) -> list[Host]:
     rng = random.Random(SEED)
     hosts = []
@@ -126,7 +137,8 @@ def build_hosts(labels: list[str]) -> list[Host]:
             index = len(hosts)
             name = f"www.{kind}-{code}-demo.{suffix}" if kind == "news" else f"{kind}.{code}-demo.{suffix}"
             license_ = _LICENSES[index % len(_LICENSES)] if rng.random() < 0.4 else None
-            hosts.append(Host(name, label, _robots_for(index), license_, tdm_reserved=index % 9 == 4))
+            hosts.append(Host(name, label, _robots_for(index), license_, tdm_reserved=index % 9 == 4,
+                              tdmrep_json=_tdmrep_for(index, name)))
     return hosts
 
 
