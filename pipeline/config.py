@@ -217,10 +217,39 @@ class LicenseSettings(StrictModel):
     fetch_tdmrep: bool = Field(True, description="fetch /.well-known/tdmrep.json in the robots crawl")
 
 
+class ToxicitySettings(StrictModel):
+    """Per-language toxicity (clearweb.filters.toxicity)."""
+
+    backend: Literal["wordlist", "apertus"] = "wordlist"
+    wordlist_dir: str | None = Field(None, description="term files per language; default: the demo seed lists")
+    encoder: str | None = Field(None, description="apertus: local XLM-RoBERTa folder")
+    heads_dir: str | None = Field(None, description="apertus: folder of <xxx_Scrp>.pt heads")
+    thresholds: dict[str, float] = Field(default_factory=dict, description="per label; apertus: published ones")
+    default_threshold: float | None = Field(None, description="labels without their own; wordlist default 10")
+    no_classifier_sample_rate: float = Field(1.0, ge=0, le=1)
+    batch_size: int = Field(32, ge=1)
+    device: str = "auto"
+
+    @model_validator(mode="after")
+    def _backend_needs(self) -> ToxicitySettings:
+        if self.backend == "apertus":
+            for key in ("encoder", "heads_dir"):
+                value = getattr(self, key)
+                if not value:
+                    raise ValueError(f"the apertus backend needs {key}")
+                if not os.path.isdir(value):
+                    raise ValueError(f"{key} {value}: folder not found")
+        if self.wordlist_dir and not os.path.isdir(self.wordlist_dir):
+            raise ValueError(f"wordlist_dir {self.wordlist_dir}: folder not found")
+        return self
+
+
 class ComplianceStage(StageSettings):
-    """License/TDM, toxicity and PII; toxicity lands with its issue."""
+    """License/TDM, toxicity and PII, in that order (toxicity is scored on the text before PII
+    placeholders replace parts of it)."""
 
     license: LicenseSettings | None = Field(default_factory=LicenseSettings, description="null disables")
+    toxicity: ToxicitySettings | None = Field(default_factory=ToxicitySettings, description="null disables")
     pii: PiiSettings | None = Field(default_factory=PiiSettings, description="null disables PII replacement")
 
 

@@ -45,6 +45,7 @@ COLUMN_TYPES: dict[str, pa.DataType] = {
     # compliance
     "license": pa.string(),
     "compliance_evidence": pa.string(),
+    "toxicity_score": pa.float64(),
     "pii_counts": PII_COUNTS,
     # every removed document
     "removed_by": pa.string(),

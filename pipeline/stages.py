@@ -1,7 +1,8 @@
 """The stage graph: which datatrove steps make up each stage, and where its data lives.
 
 Stages run in the fixed order of ``config.STAGE_ORDER``; each reads the previous enabled stage's
-``output/`` and writes its own ``RUN/<stage>/{output,removed,logs}``. A stage is one or more
+``output/`` and writes its own ``RUN/<stage>/{output,removed,logs}``; a stage with several
+filters gives each its own ``removed/<filter>/`` folder. A stage is one or more
 *phases*, each one datatrove job with its own tasks and completion markers: the robots stage
 collects origins, crawls robots.txt (one array job over origins, so a slow host holds one task),
 then filters. The CLI knows filters only through here.
@@ -25,7 +26,9 @@ from clearweb.filters.robots.crawl_step import RobotsCrawlStep
 from clearweb.filters.robots.crawler import CrawlSettings
 from clearweb.filters.robots.filter import RobotsFilter
 from clearweb.filters.robots.origins import OriginCollector
-from clearweb.pipeline.config import STAGE_ORDER, FetchStage, RunConfig
+from clearweb.filters.toxicity.step import ToxicityFilter
+from clearweb.filters.toxicity.wordlist import WordlistScorer
+from clearweb.pipeline.config import STAGE_ORDER, FetchStage, RunConfig, ToxicitySettings
 from clearweb.pipeline.download import HttpFetcher
 from clearweb.pipeline.errors import ConfigError
 from clearweb.pipeline.extract import HtmlExtractor
@@ -197,6 +200,23 @@ def language_phases(config: RunConfig, source: str) -> list[Phase]:
     return [Phase("language", dirs.logs, tasks, workers, build)]
 
 
+def toxicity_filter(settings: ToxicitySettings, dirs: StageDirs) -> ToxicityFilter:
+    if settings.backend == "apertus":
+        from clearweb.filters.toxicity.apertus import PUBLISHED_THRESHOLDS, ApertusToxicityScorer
+
+        scorer = ApertusToxicityScorer(settings.encoder, settings.heads_dir, settings.batch_size, settings.device)
+        thresholds = PUBLISHED_THRESHOLDS | settings.thresholds
+        default, batch = settings.default_threshold, settings.batch_size
+    else:
+        scorer = WordlistScorer(settings.wordlist_dir) if settings.wordlist_dir else WordlistScorer()
+        thresholds = settings.thresholds
+        default = settings.default_threshold if settings.default_threshold is not None else 10.0
+        batch = 1
+    return ToxicityFilter(scorer, thresholds, default, settings.no_classifier_sample_rate,
+                          histograms_dir=str(dirs.logs / "toxicity"),
+                          exclusion_writer=DocumentWriter(str(dirs.removed / "toxicity")), batch_size=batch)
+
+
 def compliance_phases(config: RunConfig, source: str) -> list[Phase]:
     stage = config.stages.compliance
     tasks, workers = stage_tasks(config, "compliance")
@@ -209,7 +229,9 @@ def compliance_phases(config: RunConfig, source: str) -> list[Phase]:
             snapshot = str(snapshot_dir(config)) if config.stages.robots is not None else None
             steps.append(LicenseTdmFilter(settings.drop_tdm_reserved, settings.drop_noai, settings.allowed_licenses,
                                           settings.preset, snapshot,
-                                          exclusion_writer=DocumentWriter(str(dirs.removed))))
+                                          exclusion_writer=DocumentWriter(str(dirs.removed / "license"))))
+        if stage.toxicity is not None:
+            steps.append(toxicity_filter(stage.toxicity, dirs))
         if stage.pii is not None:
             steps.append(PIIAnonymizer(stage.pii.entities))
         # Stages after language keep its partitioning by label.
