@@ -14,14 +14,15 @@ import argparse
 import os
 import random
 import shutil
-import statistics
+import sys
 import tempfile
-import time
 from pathlib import Path
 
 HF_HOME = tempfile.mkdtemp(prefix="bench-hf-")
 os.environ["HF_HOME"] = HF_HOME  # before datatrove/huggingface_hub read it
 
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+from common import docs_per_second, ratio, rounds_summary  # noqa: E402
 from datatrove.data import Document  # noqa: E402
 from datatrove.io import cached_assets_path, strip_protocol  # noqa: E402
 from datatrove.pipeline.filters import LanguageFilter  # noqa: E402
@@ -61,19 +62,13 @@ def run_ours(docs: list[Document], out: str) -> float:
     labeler = LanguageLabeler(LanguageIdentifier(), threshold=0.65)
     writer = PartitionedWriter(out)
     labeler.identifier.predict("warm up")  # load the model outside the timed part, as for the baseline
-    started = time.perf_counter()
-    for _ in writer.run(labeler.run(iter(docs))):
-        pass
-    return len(docs) / (time.perf_counter() - started)
+    return docs_per_second(lambda data: writer.run(labeler.run(data)), docs)
 
 
 def run_datatrove(docs: list[Document]) -> float:
     step = LanguageFilter(backend="ft176", language_threshold=0.65, languages=None)
     step.model.predict(Document(text="warm up", id="warm-up"))  # load the model outside the timed part
-    started = time.perf_counter()
-    for _ in step.run(iter(docs)):
-        pass
-    return len(docs) / (time.perf_counter() - started)
+    return docs_per_second(step.run, docs)
 
 
 def main() -> None:
@@ -91,11 +86,9 @@ def main() -> None:
             theirs.append(run_datatrove(copies(docs)))
     finally:
         shutil.rmtree(HF_HOME, ignore_errors=True)
-    print(f"clearweb language stage (+script detection, +partitioned writing): median "
-          f"{statistics.median(ours):,.0f} docs/s/core (rounds {', '.join(f'{r:,.0f}' for r in ours)})")
-    print(f"datatrove LanguageFilter(ft176):                                   median "
-          f"{statistics.median(theirs):,.0f} docs/s/core (rounds {', '.join(f'{r:,.0f}' for r in theirs)})")
-    print(f"ratio = {statistics.median(ours) / statistics.median(theirs):.3f}  (target >= 0.9)")
+    print(f"clearweb language stage (+script detection, +partitioned writing): {rounds_summary(ours)}")
+    print(f"datatrove LanguageFilter(ft176): {rounds_summary(theirs)}")
+    print(f"ratio = {ratio(ours, theirs):.3f}  (target >= 0.9)")
 
 
 if __name__ == "__main__":

@@ -12,9 +12,8 @@ from __future__ import annotations
 
 import argparse
 import random
-import statistics
-import time
 
+from common import docs_per_second, ratio, rounds_summary
 from datatrove.data import Document
 from datatrove.pipeline.formatters import PIIFormatter
 
@@ -41,12 +40,8 @@ def make_documents(n: int) -> list[str]:
     return texts
 
 
-def docs_per_second(step, texts: list[str]) -> float:
-    docs = [Document(text=t, id=str(i), metadata={}) for i, t in enumerate(texts)]
-    started = time.perf_counter()
-    for _ in step.run(iter(docs)):
-        pass
-    return len(docs) / (time.perf_counter() - started)
+def rate(step, texts: list[str]) -> float:
+    return docs_per_second(step.run, [Document(text=t, id=str(i), metadata={}) for i, t in enumerate(texts)])
 
 
 def main() -> None:
@@ -55,16 +50,14 @@ def main() -> None:
     parser.add_argument("--rounds", type=int, default=3)
     args = parser.parse_args()
     texts = make_documents(args.docs)
-    docs_per_second(PIIAnonymizer(), texts[:200])  # build recognizers outside the timing
+    rate(PIIAnonymizer(), texts[:200])  # build recognizers outside the timing
     ours, theirs = [], []
     for _ in range(args.rounds):
-        ours.append(docs_per_second(PIIAnonymizer(), texts))
-        theirs.append(docs_per_second(PIIFormatter(), texts))
-    print(f"clearweb PII (5 entities):        median {statistics.median(ours):,.0f} docs/s/core "
-          f"(rounds {', '.join(f'{r:,.0f}' for r in ours)})")
-    print(f"datatrove PIIFormatter (2 entities): median {statistics.median(theirs):,.0f} docs/s/core "
-          f"(rounds {', '.join(f'{r:,.0f}' for r in theirs)})")
-    print(f"ratio = {statistics.median(ours) / statistics.median(theirs):.3f}  (target >= 0.5)")
+        ours.append(rate(PIIAnonymizer(), texts))
+        theirs.append(rate(PIIFormatter(), texts))
+    print(f"clearweb PII (5 entities): {rounds_summary(ours)}")
+    print(f"datatrove PIIFormatter (2 entities): {rounds_summary(theirs)}")
+    print(f"ratio = {ratio(ours, theirs):.3f}  (target >= 0.5)")
 
 
 if __name__ == "__main__":

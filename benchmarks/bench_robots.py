@@ -21,6 +21,7 @@ import tempfile
 import time
 from pathlib import Path
 
+from common import docs_per_second
 from datatrove.data import Document
 from datatrove.pipeline.filters.base_filter import BaseFilter
 
@@ -65,13 +66,6 @@ class NoOpFilter(BaseFilter):
         return True
 
 
-def docs_per_second(step: BaseFilter, docs: list[Document]) -> float:
-    started = time.perf_counter()
-    for _ in step.run(iter(docs)):
-        pass
-    return len(docs) / (time.perf_counter() - started)
-
-
 def bench_match(n_docs: int, n_origins: int, rounds: int) -> None:
     rng = random.Random(1)
     origins = [f"http://site{i}.example" for i in range(n_origins)]
@@ -87,9 +81,9 @@ def bench_match(n_docs: int, n_origins: int, rounds: int) -> None:
         ours, noop, dropped = [], [], 0
         for _ in range(rounds):
             step = RobotsFilter(tmp)
-            ours.append(docs_per_second(step, docs))
+            ours.append(docs_per_second(step.run, docs))
             dropped = step.stats.stats["dropped"].total
-            noop.append(docs_per_second(NoOpFilter(), docs))
+            noop.append(docs_per_second(NoOpFilter().run, docs))
     print(f"robots filter, 13 agents: median {statistics.median(ours):,.0f} docs/s/core "
           f"(rounds {', '.join(f'{r:,.0f}' for r in ours)}); dropped {dropped} of {n_docs}")
     print(f"no-op filter:             median {statistics.median(noop):,.0f} docs/s/core")

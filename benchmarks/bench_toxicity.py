@@ -12,12 +12,11 @@ from __future__ import annotations
 
 import argparse
 import random
-import statistics
 import sys
 import tempfile
-import time
 from pathlib import Path
 
+from common import docs_per_second, rounds_summary
 from datatrove.data import Document
 from datatrove.pipeline.filters.base_filter import BaseFilter
 
@@ -48,14 +47,11 @@ def make_documents(n: int) -> list[tuple[str, str]]:
     return out
 
 
-def docs_per_second(step: BaseFilter, items: list[tuple[str, str]]) -> float:
+def rate(step: BaseFilter, items: list[tuple[str, str]]) -> float:
     docs = [Document(text=text, id=str(i), metadata={"language": label.split("_")[0],
                                                       "language_script": label.split("_")[1]})
             for i, (label, text) in enumerate(items)]
-    started = time.perf_counter()
-    for _ in step.run(iter(docs)):
-        pass
-    return len(docs) / (time.perf_counter() - started)
+    return docs_per_second(step.run, docs)
 
 
 def main() -> None:
@@ -67,11 +63,10 @@ def main() -> None:
     items = make_documents(args.docs)
     ours, noop = [], []
     for _ in range(args.rounds):
-        ours.append(docs_per_second(ToxicityFilter(WordlistScorer(), {}, 10.0), items))
-        noop.append(docs_per_second(NoOpFilter(), items))
-    print(f"wordlist toxicity (seed lists, 20 languages): median {statistics.median(ours):,.0f} docs/s/core "
-          f"(rounds {', '.join(f'{r:,.0f}' for r in ours)}); no-op filter {statistics.median(noop):,.0f}; "
-          f"target >= 5,000")
+        ours.append(rate(ToxicityFilter(WordlistScorer(), {}, 10.0), items))
+        noop.append(rate(NoOpFilter(), items))
+    print(f"wordlist toxicity (seed lists, 20 languages): {rounds_summary(ours)}; "
+          f"no-op filter {rounds_summary(noop)}; target >= 5,000")
 
     import torch
 
@@ -85,9 +80,9 @@ def main() -> None:
             save_random_head(folder / "heads" / f"{label}.pt")
         scorer = ApertusToxicityScorer(str(folder), str(folder / "heads"), batch_size=32, device="cpu")
         step = ToxicityFilter(scorer, {label: 0.99 for label in LANGUAGES}, batch_size=32)
-        rate = docs_per_second(step, items[:args.apertus_docs])
+        apertus = rate(step, items[:args.apertus_docs])
     print(f"apertus toxicity, tiny random XLM-R (2 layers, hidden 32), CPU, 1 thread, batch 32: "
-          f"{rate:,.0f} docs/s/core (report only; no GPU in this run)")
+          f"{apertus:,.0f} docs/s/core (report only; no GPU in this run)")
 
 
 if __name__ == "__main__":
