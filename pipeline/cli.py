@@ -13,6 +13,7 @@ from collections.abc import Sequence
 
 from clearweb.pipeline.errors import ClearwebError
 from clearweb.pipeline.robots_cli import add_robots_commands
+from clearweb.pipeline.tokenizer_cli import add_tokenizer_commands
 
 
 def _add_run(sub: argparse._SubParsersAction) -> None:
@@ -118,6 +119,7 @@ def build_parser() -> argparse.ArgumentParser:
     _add_demo(sub)
     add_robots_commands(sub)
     _add_toxicity(sub)
+    add_tokenizer_commands(sub)
     return parser
 
 

@@ -253,11 +253,47 @@ class ComplianceStage(StageSettings):
     pii: PiiSettings | None = Field(default_factory=PiiSettings, description="null disables PII replacement")
 
 
+class TokenizerStage(StageSettings):
+    """Train a byte-level BPE (or adopt an existing tokenizer.json) from the partitioned output."""
+
+    path: str | None = Field(None, description="use this tokenizer.json (e.g. Apertus's) instead of training")
+    vocab_size: int = Field(131072, ge=512)
+    tau: float = Field(3.0, gt=0, description="temperature over languages; 1 keeps proportions")
+    byte_budget: int = Field(2_000_000_000, ge=1, description="bytes of text to train on")
+    min_frequency: int = Field(2, ge=1)
+
+    @field_validator("path")
+    @classmethod
+    def _exists(cls, value: str | None) -> str | None:
+        if value and not os.path.isfile(value):
+            raise ValueError("file not found")
+        return value
+
+
+class TokenizeStage(StageSettings):
+    """Tokenize documents into uint32 .ds training shards (BOS + text + EOS per document)."""
+
+    mixture: dict[str, float] = Field(default_factory=dict, description="per-label weights; 2.0 doubles, 0.5 halves")
+    shuffle: bool = True
+    seed: int = 0
+    max_tokens_per_file: int = Field(10_000_000_000, ge=1000)
+
+    @field_validator("mixture")
+    @classmethod
+    def _weights(cls, value: dict[str, float]) -> dict[str, float]:
+        for label, weight in value.items():
+            if weight < 0:
+                raise ValueError(f"{label}: weight must be >= 0")
+        return value
+
+
 class StagesConfig(StrictModel):
     fetch: FetchStage | None = None
     robots: RobotsStage | None = None
     language: LanguageStage | None = None
     compliance: ComplianceStage | None = None
+    tokenizer: TokenizerStage | None = None
+    tokenize: TokenizeStage | None = None
 
 
 class RunConfig(StrictModel):

@@ -19,7 +19,7 @@ from pathlib import Path
 import yaml
 from datatrove.executor.base import PipelineExecutor
 
-from clearweb.pipeline.config import RunConfig
+from clearweb.pipeline.config import STAGE_ORDER, RunConfig
 from clearweb.pipeline.errors import ConfigError, RunFailed
 from clearweb.pipeline.stages import STAGE_PHASES, Phase
 
@@ -155,7 +155,19 @@ def run_phases(config: RunConfig, phases: list[tuple[str, Phase]]) -> list[Stage
     return results
 
 
+def check_prerequisites(config: RunConfig, source: str, names: list[str]) -> None:
+    """A subset of stages reads what earlier stages wrote: those must have completed."""
+    first = STAGE_ORDER.index(names[0])
+    for earlier in config.enabled_stages():
+        if STAGE_ORDER.index(earlier) < first and earlier not in names:
+            if not all(phase_complete(phase) for phase in STAGE_PHASES[earlier](config, source)):
+                raise ConfigError("--stages", None, f"stage {names[0]} needs stage {earlier} to have completed; "
+                                                    f"run it first (clearweb run {source} --stages {earlier})")
+
+
 def run_stages(config: RunConfig, source: str, stages: list[str] | None = None) -> list[StageResult]:
     """Run the selected stages (all enabled ones by default), phase by phase."""
     names = select_stages(config, stages)
+    if stages:
+        check_prerequisites(config, source, names)
     return run_phases(config, [(name, phase) for name in names for phase in STAGE_PHASES[name](config, source)])

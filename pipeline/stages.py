@@ -16,6 +16,7 @@ from pathlib import Path
 
 from datatrove.pipeline.base import PipelineStep
 from datatrove.pipeline.readers import ParquetReader
+from datatrove.pipeline.tokens.merger import DocumentTokenizerMerger
 
 from clearweb.filters.langid.filter import LanguageLabeler
 from clearweb.filters.langid.identifier import LanguageIdentifier
@@ -36,6 +37,8 @@ from clearweb.pipeline.fetch import ShardReader
 from clearweb.pipeline.partitioned_writer import PartitionedWriter
 from clearweb.pipeline.sources import resolve_shards
 from clearweb.pipeline.writer import DocumentWriter
+from clearweb.tokenizer.tokenize_step import LanguageMixture, ShardTokenizer
+from clearweb.tokenizer.train_step import TokenizerTrainer
 
 
 @dataclass(frozen=True)
@@ -242,9 +245,57 @@ def compliance_phases(config: RunConfig, source: str) -> list[Phase]:
     return [Phase("compliance", dirs.logs, tasks, workers, build)]
 
 
+def tokenizer_json(config: RunConfig) -> Path:
+    """The run's tokenizer: trained (or adopted) by the tokenizer stage, else the configured file."""
+    if config.stages.tokenizer is None:
+        raise ConfigError("stages", "tokenize", "needs a tokenizer stage (train one or set tokenizer.path)")
+    return stage_dirs(config.run_dir, "tokenizer").output / "tokenizer.json"
+
+
+def tokenizer_phases(config: RunConfig, source: str) -> list[Phase]:
+    stage = config.stages.tokenizer
+    dirs = stage_dirs(config.run_dir, "tokenizer")
+
+    def build() -> list[PipelineStep]:
+        return [TokenizerTrainer(str(previous_output(config, "tokenizer")), str(dirs.output), stage.vocab_size,
+                                 stage.tau, stage.byte_budget, stage.min_frequency, stage.path)]
+
+    return [Phase("tokenizer", dirs.logs, 1, 1, build)]  # training is one process
+
+
+def tokenize_phases(config: RunConfig, source: str) -> list[Phase]:
+    stage = config.stages.tokenize
+    tasks, workers = stage_tasks(config, "tokenize")
+    dirs = stage_dirs(config.run_dir, "tokenize")
+    tokenized = dirs.root / "tokenized"
+    enabled = config.enabled_stages()
+    reads_from = [s for s in STAGE_ORDER[: STAGE_ORDER.index("tokenizer")] if s in enabled]
+    if not reads_from:
+        raise ConfigError("stages", "tokenize", "needs an earlier document stage to read from")
+    documents = stage_dirs(config.run_dir, reads_from[-1]).output
+
+    def tokenize() -> list[PipelineStep]:
+        steps: list[PipelineStep] = [ParquetReader(str(documents), glob_pattern="**/*.parquet")]
+        if stage.mixture:
+            steps.append(LanguageMixture(stage.mixture))
+        steps.append(ShardTokenizer(str(tokenized), str(tokenizer_json(config)), counts_dir=str(dirs.logs / "tokens"),
+                                    shuffle_documents=stage.shuffle, seed=stage.seed))
+        return steps
+
+    def merge() -> list[PipelineStep]:
+        return [DocumentTokenizerMerger(str(tokenized), str(dirs.output), save_filename="train",
+                                        max_tokens_per_file=stage.max_tokens_per_file, shuffle=stage.shuffle,
+                                        seed=stage.seed, progress=False)]
+
+    return [Phase("tokenize", dirs.logs, tasks, workers, tokenize),
+            Phase("tokenize_merge", dirs.root / "merge_logs", 1, 1, merge)]
+
+
 STAGE_PHASES: dict[str, Callable[[RunConfig, str], list[Phase]]] = {
     "fetch": fetch_phases,
     "robots": robots_phases,
     "language": language_phases,
     "compliance": compliance_phases,
+    "tokenizer": tokenizer_phases,
+    "tokenize": tokenize_phases,
 }

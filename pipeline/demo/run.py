@@ -6,6 +6,7 @@ same download, resume and parsing code as a real Common Crawl run, with no netwo
 
 from __future__ import annotations
 
+import json
 import os
 from pathlib import Path
 
@@ -30,6 +31,15 @@ def demo_config_path() -> Path:
         if candidate.is_file():
             return candidate
     raise FileNotFoundError("configs/demo.yaml is not installed with clearweb")
+
+
+def shard_summary(folder: Path) -> str:
+    """'N documents, T tokens' of the .ds shards in ``folder``."""
+    import numpy as np
+
+    documents = sum(len(np.fromfile(index, dtype=np.uint64)) for index in folder.glob("*.ds.index"))
+    tokens = sum(path.stat().st_size // 4 for path in folder.glob("*.ds"))
+    return f"{documents} documents, {tokens} tokens (uint32)"
 
 
 def count_rows(folder: Path) -> int:
@@ -66,7 +76,16 @@ def print_summary(run_dir: str, phases: list[str], results: dict) -> None:
         result = results[name]
         state = "already complete" if result.status == "complete" else f"{result.seconds:.1f}s"
         dirs = stage_dirs(run_dir, name)
-        if dirs.output.is_dir():
+        if name == "tokenizer":
+            report = json.loads((dirs.output / "fertility.json").read_text())
+            print(f"tokenizer: {report['vocab_size']} tokens, Gini of tokens per byte over "
+                  f"{len(report['languages'])} languages {report['gini_tokens_per_byte']:.3f}, "
+                  f"in {dirs.output} ({state})")
+        elif name == "tokenize":
+            print(f"tokenize: {shard_summary(dirs.output)} in {dirs.output} ({state})")
+        elif name == "tokenize_merge":
+            continue
+        elif dirs.output.is_dir():
             removed = f", {count_rows(dirs.removed)} removed" if dirs.removed.is_dir() else ""
             print(f"{name}: {count_rows(dirs.output)} documents kept{removed} in {dirs.output} ({state})")
         else:

@@ -1,0 +1,93 @@
+"""The tokenize stage's steps: language mixture, then datatrove's DocumentTokenizer.
+
+- ``LanguageMixture`` up- or down-samples languages by weight (2.0 repeats every document twice,
+  0.5 keeps half, chosen by a hash of the document id so re-runs agree);
+- ``ShardTokenizer`` is datatrove's DocumentTokenizer with uint32 tokens always (the model reads
+  uint32; datatrove would pick uint16 for vocabularies under 65,536), BOS and EOS from the
+  tokenizer's own post-processor (datatrove's ``eos_token`` would drop BOS, its issue #345), and
+  token counts per language in the stats (top 50, the rest in one bucket) and in ``tokens/<rank>.json``.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import math
+from collections import Counter
+from functools import cached_property
+from pathlib import Path
+
+import numpy as np
+from datatrove.data import Document, DocumentsPipeline
+from datatrove.pipeline.base import PipelineStep
+from datatrove.pipeline.tokens.tokenizer import DocumentTokenizer
+
+TOP_LABELS_IN_STATS = 50
+
+
+def label_of(document: Document) -> str:
+    language, script = document.metadata.get("language"), document.metadata.get("language_script")
+    return f"{language}_{script}" if language and script else "und"
+
+
+class LanguageMixture(PipelineStep):
+    type = "🔢 - TOKENIZER"
+    name = "⚖ Language mixture"
+
+    def __init__(self, weights: dict[str, float]):
+        super().__init__()
+        self.weights = dict(weights)
+
+    def run(self, data: DocumentsPipeline, rank: int = 0, world_size: int = 1) -> DocumentsPipeline:
+        for document in data:
+            weight = self.weights.get(label_of(document), 1.0)
+            whole, fraction = math.floor(weight), weight - math.floor(weight)
+            draw = int.from_bytes(hashlib.sha1(document.id.encode()).digest()[:8], "big") / 2**64
+            copies = whole + (1 if draw < fraction else 0)
+            self.stat_update("copies", value=copies)
+            for copy in range(copies):
+                yield document if copy == 0 else Document(text=document.text, id=f"{document.id}#{copy}",
+                                                          metadata=dict(document.metadata))
+
+
+class ShardTokenizer(DocumentTokenizer):
+    name = "✍ Tokenizer (uint32, BOS+EOS)"
+    token_size = 4  # shadows datatrove's vocabulary-based choice
+
+    def __init__(self, output_folder: str, tokenizer_path: str, counts_dir: str | None = None, **kwargs):
+        super().__init__(output_folder, tokenizer_name_or_path=tokenizer_path, eos_token=None, **kwargs)
+        self.counts_dir = counts_dir
+
+    @cached_property
+    def tokenizer(self):
+        from clearweb.tokenizer.bpe import load_tokenizer
+
+        return load_tokenizer(self.tokenizer_name_or_path)
+
+    def run(self, data: DocumentsPipeline, rank: int = 0, world_size: int = 1) -> DocumentsPipeline:
+        self._rank = rank
+        return super().run(data, rank, world_size)
+
+    def write_unshuffled(self, data: DocumentsPipeline, filename: str):
+        labels: list[str] = []
+
+        def remember(documents):
+            for document in documents:
+                labels.append(label_of(document))
+                yield document
+
+        written = super().write_unshuffled(remember(data), filename)
+        tokens = Counter()
+        for label, count in zip(labels, np.diff([0, *written.doc_ends]), strict=True):
+            tokens[label] += int(count)
+        top = tokens.most_common(TOP_LABELS_IN_STATS)
+        for label, count in top:
+            self.stat_update(f"tokens:{label}", value=count)
+        if len(tokens) > len(top):
+            self.stat_update(f"tokens:(other {len(tokens) - len(top)} labels)",
+                             value=sum(tokens.values()) - sum(count for _, count in top))
+        if self.counts_dir:
+            folder = Path(self.counts_dir)
+            folder.mkdir(parents=True, exist_ok=True)
+            (folder / f"{self._rank:05d}.json").write_text(json.dumps(dict(sorted(tokens.items())), indent=0))
+        return written
