@@ -35,6 +35,8 @@ bench: $(BIN)/clearweb
 	$(BIN)/python benchmarks/bench_language.py
 	$(BIN)/python benchmarks/bench_pii.py
 	$(BIN)/python benchmarks/bench_toxicity.py
+	$(BIN)/python benchmarks/bench_tokenizer.py tokenize
+	$(BIN)/python benchmarks/bench_tokenizer.py train
 
 clean:
 	rm -rf demo-out runs .pytest_cache
