@@ -14,6 +14,7 @@ from collections.abc import Sequence
 from clearweb.pipeline.errors import ClearwebError
 from clearweb.pipeline.robots_cli import add_robots_commands
 from clearweb.pipeline.tokenizer_cli import add_tokenizer_commands
+from clearweb.pipeline.train_cli import add_train_command
 
 
 def _add_run(sub: argparse._SubParsersAction) -> None:
@@ -120,6 +121,7 @@ def build_parser() -> argparse.ArgumentParser:
     add_robots_commands(sub)
     _add_toxicity(sub)
     add_tokenizer_commands(sub)
+    add_train_command(sub)
     return parser
 
 

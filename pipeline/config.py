@@ -332,7 +332,7 @@ def _describe(error: dict[str, Any]) -> str:
     return message[0].lower() + message[1:]
 
 
-def _validation_error(source: str, exc: ValidationError) -> ConfigError:
+def validation_error(source: str, exc: ValidationError) -> ConfigError:
     errors = exc.errors()
     first = errors[0]
     more = f" (and {len(errors) - 1} more)" if len(errors) > 1 else ""
@@ -425,4 +425,4 @@ def load_config(path: str | Path, overrides: list[str] | None = None) -> RunConf
     try:
         return RunConfig.model_validate(raw)
     except ValidationError as exc:
-        raise _validation_error(source, exc) from None
+        raise validation_error(source, exc) from None

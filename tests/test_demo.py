@@ -69,6 +69,8 @@ def test_demo_end_to_end(tmp_path, capsys):
     assert "fetch: 320 documents kept" in out
     kept, removed = (int(x) for x in re.search(r"robots: (\d+) documents kept, (\d+) removed", out).groups())
     assert kept + removed == 320 and kept > 0 and removed > 0
+    assert re.search(r"tokenize: \d+ documents, \d+ tokens \(uint32\)", out)
+    assert re.search(r"train: tiny Apertus, 30 steps on CPU, loss [\d.]+ -> [\d.]+", out)
     files = sorted(str(p) for p in (tmp_path / "demo" / "run" / "fetch" / "output").glob("*.parquet"))
     dataset = datasets.load_dataset("parquet", data_files=files, split="train",
                                     cache_dir=str(tmp_path / "hf-cache"))

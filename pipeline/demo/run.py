@@ -68,7 +68,24 @@ def run_demo(out: str | Path, overrides: list[str] | None = None) -> Path:
                     os.environ[name] = value
     print_summary(config.run_dir, [result.name for result in results],
                   {result.name: result for result in results})
+    if config.stages.tokenize is not None:
+        train_tiny_model(Path(config.run_dir))
     return Path(config.run_dir)
+
+
+def train_tiny_model(run_dir: Path) -> None:
+    """The demo's last step: a short CPU training run of the tiny Apertus on the demo's shards."""
+    from clearweb.model.trainer import train
+    from clearweb.pipeline.train_cli import load_train_config
+
+    tokenizer = json.loads((stage_dirs(run_dir, "tokenizer").output / "fertility.json").read_text())
+    config = load_train_config(str(demo_config_path().parent / "train" / "tiny.yaml"), [
+        f"training.data={stage_dirs(run_dir, 'tokenize').output}", f"training.out_dir={run_dir / 'train'}",
+        f"model.vocab_size={tokenizer['vocab_size']}"])
+    result = train(config, log=lambda line: print(f"train: {line}"))
+    losses = result.losses
+    print(f"train: tiny Apertus, {len(losses)} steps on CPU, loss {losses[0]:.3f} -> {losses[-1]:.3f}; "
+          f"checkpoints and HF export in {run_dir / 'train'}")
 
 
 def print_summary(run_dir: str, phases: list[str], results: dict) -> None:

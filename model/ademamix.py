@@ -1,0 +1,77 @@
+"""AdEMAMix (Pagliardini et al., 2024), as Apertus trained with it.
+
+Adam's fast EMA of gradients is mixed with a slow one: update = (m1_hat + alpha * m2) /
+(sqrt(nu_hat) + eps), with m1 and nu bias-corrected as in Adam and the slow EMA m2 (beta3, e.g.
+0.9999) not. Early in training the slow EMA would carry stale gradients, so alpha warms up linearly
+and beta3 warms up in half-life space from beta1 to its final value over ``warmup_steps``. Weight
+decay is decoupled (AdamW-style) and applied to the parameter groups that ask for it.
+"""
+
+from __future__ import annotations
+
+import math
+
+import torch
+
+
+def alpha_at(step: int, alpha: float, warmup: int) -> float:
+    return alpha if warmup <= 0 else alpha * min(step / warmup, 1.0)
+
+
+def beta3_at(step: int, beta3: float, beta1: float, warmup: int) -> float:
+    """Beta3 warmed up linearly in half-life space, from beta1 at step 0 to beta3 at ``warmup``."""
+    if warmup <= 0 or step >= warmup:
+        return beta3
+    fraction = step / warmup
+    log_start, log_end = math.log(beta1), math.log(beta3)
+    return min(math.exp(log_start * log_end / ((1 - fraction) * log_end + fraction * log_start)), beta3)
+
+
+class AdEMAMix(torch.optim.Optimizer):
+    def __init__(self, params, lr: float = 1e-3, betas: tuple[float, float, float] = (0.9, 0.999, 0.9999),
+                 alpha: float = 8.0, eps: float = 1e-8, weight_decay: float = 0.1, warmup_steps: int = 0):
+        defaults = dict(lr=lr, betas=betas, alpha=alpha, eps=eps, weight_decay=weight_decay,
+                        warmup_steps=warmup_steps)
+        super().__init__(params, defaults)
+
+    @torch.no_grad()
+    def step(self, closure=None):
+        loss = closure() if closure is not None else None
+        for group in self.param_groups:
+            beta1, beta2, beta3_final = group["betas"]
+            for p in group["params"]:
+                if p.grad is None:
+                    continue
+                state = self.state[p]
+                if not state:
+                    state["step"] = 0
+                    state["m1"] = torch.zeros_like(p)
+                    state["m2"] = torch.zeros_like(p)
+                    state["nu"] = torch.zeros_like(p)
+                state["step"] += 1
+                t = state["step"]
+                alpha = alpha_at(t, group["alpha"], group["warmup_steps"])
+                beta3 = beta3_at(t, beta3_final, beta1, group["warmup_steps"])
+                grad = p.grad
+                state["m1"].mul_(beta1).add_(grad, alpha=1 - beta1)
+                state["m2"].mul_(beta3).add_(grad, alpha=1 - beta3)
+                state["nu"].mul_(beta2).addcmul_(grad, grad, value=1 - beta2)
+                m1_hat = state["m1"] / (1 - beta1 ** t)
+                denominator = (state["nu"] / (1 - beta2 ** t)).sqrt_().add_(group["eps"])
+                if group["weight_decay"]:
+                    p.mul_(1 - group["lr"] * group["weight_decay"])
+                p.addcdiv_(m1_hat + alpha * state["m2"], denominator, value=-group["lr"])
+        return loss
+
+
+def parameter_groups(model: torch.nn.Module, weight_decay: float) -> list[dict]:
+    """Decay for matrices only: no decay for 1-D parameters (norms) and the xIELU alphas."""
+    decay, no_decay = [], []
+    for name, parameter in model.named_parameters():
+        if not parameter.requires_grad:
+            continue
+        if parameter.ndim < 2 or name.endswith(("alpha_p", "alpha_n")):
+            no_decay.append(parameter)
+        else:
+            decay.append(parameter)
+    return [{"params": decay, "weight_decay": weight_decay}, {"params": no_decay, "weight_decay": 0.0}]

@@ -1,0 +1,116 @@
+"""``clearweb bench train``: training throughput of our model and recipe against transformers'.
+
+Both run the same config, micro-batch and sequence length, on the same random token batches, in
+the same invocation, each in a fresh process (so peak memory is its own):
+- ours: ApertusForCausalLM with AdEMAMix, the goldfish/EOD loss mask, gradient clipping, bf16
+  autocast on GPU (optionally torch.compile);
+- transformers: ApertusForCausalLM (SDPA attention) with a plain AdamW loop, bf16 autocast on GPU.
+Reported per device: tokens/s (median over the timed steps, after warm-up), MFU (6N + 12·L·d·T
+FLOPs per token over the device's dense bf16 peak; none on CPU), peak memory (GPU allocator peak,
+or the process's max RSS on CPU).
+"""
+
+from __future__ import annotations
+
+import json
+import multiprocessing
+import resource
+import statistics
+import time
+from contextlib import nullcontext
+
+import torch
+import torch.nn.functional as F
+
+from clearweb.model.train_config import TrainConfig
+
+
+def _batches(vocab: int, batch: int, seq_len: int, count: int, seed: int = 0):
+    generator = torch.Generator().manual_seed(seed)
+    return [torch.randint(4, vocab, (batch, seq_len + 1), generator=generator) for _ in range(count)]
+
+
+def _measure(variant: str, train_config: dict, batch: int, seq_len: int, warmup: int, steps: int, compile_model: bool,
+             queue) -> None:
+    from clearweb.model.ademamix import AdEMAMix, parameter_groups
+    from clearweb.model.goldfish import loss_mask
+    from clearweb.model.modeling import ApertusForCausalLM
+    from clearweb.model.trainer import flops_per_token, peak_flops
+
+    config = TrainConfig.model_validate(train_config).model.to_config()
+    device = torch.device("cuda" if torch.cuda.is_available() else "cpu")
+    torch.manual_seed(0)
+    if variant == "clearweb":
+        model = ApertusForCausalLM(config).to(device)
+        optimizer = AdEMAMix(parameter_groups(model, 0.1), lr=1e-4, warmup_steps=warmup + steps)
+    else:
+        from transformers import ApertusConfig as HFConfig
+        from transformers import ApertusForCausalLM as HFApertus
+
+        hf_config = HFConfig(**{k: v for k, v in config.to_hf_dict().items()
+                                if k not in ("architectures", "model_type", "rope_scaling", "dtype")})
+        hf_config.dtype = torch.float32
+        model = HFApertus(hf_config).to(device)
+        model.config._attn_implementation = "sdpa"
+        optimizer = torch.optim.AdamW(model.parameters(), lr=1e-4, weight_decay=0.1)
+    if compile_model:
+        model = torch.compile(model)
+    autocast = (lambda: torch.autocast("cuda", dtype=torch.bfloat16)) if device.type == "cuda" else nullcontext
+    timings = []
+    for index, tokens in enumerate(_batches(config.vocab_size, batch, seq_len, warmup + steps)):
+        tokens = tokens.to(device)
+        inputs, labels = tokens[:, :-1], tokens[:, 1:]
+        if device.type == "cuda":
+            torch.cuda.synchronize()
+        started = time.perf_counter()
+        with autocast():
+            if variant == "clearweb":
+                logits = model(inputs)
+                mask = loss_mask(inputs, labels, config.eos_token_id)
+                losses = F.cross_entropy(logits.float().reshape(-1, logits.shape[-1]), labels.reshape(-1),
+                                         reduction="none")
+                loss = (losses * mask.reshape(-1)).sum() / mask.sum().clamp(min=1)
+            else:
+                loss = model(input_ids=inputs, labels=tokens[:, :-1]).loss
+        loss.backward()
+        torch.nn.utils.clip_grad_norm_(model.parameters(), 0.1 if variant == "clearweb" else 1.0)
+        optimizer.step()
+        optimizer.zero_grad(set_to_none=True)
+        if device.type == "cuda":
+            torch.cuda.synchronize()
+        if index >= warmup:
+            timings.append(time.perf_counter() - started)
+    rate = batch * seq_len / statistics.median(timings)
+    peak = peak_flops(None)
+    memory = (torch.cuda.max_memory_allocated() / 2**30 if device.type == "cuda"
+              else resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 2**20)
+    queue.put({"variant": variant, "device": torch.cuda.get_device_name() if device.type == "cuda" else "cpu",
+               "tokens_per_s_per_device": rate, "mfu": rate * flops_per_token(config, seq_len) / peak if peak else None,
+               "peak_memory_gib": memory, "memory_kind": "cuda max allocated" if device.type == "cuda" else "max RSS"})
+
+
+def bench_train(train_config: TrainConfig, batch: int, seq_len: int, warmup: int = 3, steps: int = 10,
+                compile_model: bool = False) -> list[dict]:
+    context = multiprocessing.get_context("spawn")
+    results = []
+    for variant in ("clearweb", "transformers"):
+        queue = context.Queue()
+        process = context.Process(target=_measure, args=(variant, train_config.model_dump(), batch, seq_len, warmup,
+                                                         steps, compile_model and variant == "clearweb", queue))
+        process.start()
+        result = queue.get()
+        process.join()
+        results.append(result)
+    return results
+
+
+def format_results(results: list[dict], config: TrainConfig, batch: int, seq_len: int) -> str:
+    lines = [f"model: {config.model.to_config().num_parameters() / 1e6:.1f}M parameters, micro-batch {batch}, "
+             f"sequence {seq_len}, device {results[0]['device']}"]
+    for r in results:
+        mfu = f"{r['mfu']:.1%}" if r["mfu"] is not None else "n/a (no peak FLOPs for this device)"
+        lines.append(f"{r['variant']:<13} {r['tokens_per_s_per_device']:>12,.0f} tokens/s/device  MFU {mfu}  "
+                     f"peak memory {r['peak_memory_gib']:.2f} GiB ({r['memory_kind']})")
+    ratio = results[0]["tokens_per_s_per_device"] / results[1]["tokens_per_s_per_device"]
+    lines.append(f"clearweb / transformers tokens/s: {ratio:.2f}x")
+    return "\n".join(lines) + "\n" + json.dumps(results)

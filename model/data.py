@@ -1,0 +1,74 @@
+"""Training batches from the tokenize stage's .ds shards: memory-mapped uint32, fixed windows.
+
+All ``*.ds`` files of a folder are memory-mapped (nothing is read until a window is used) and seen
+as one token stream; it is cut into non-overlapping windows of ``seq_len + 1`` tokens (inputs and
+shifted labels). The windows are visited in a permutation fixed by the seed, each rank of a
+distributed run taking every ``world_size``-th batch. The loader's whole state is (seed, next
+batch index), so a resumed run continues with exactly the batches it would have seen.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import numpy as np
+import torch
+
+
+class ShardBatches:
+    def __init__(self, folder: str | Path, seq_len: int, batch_size: int, seed: int = 0, rank: int = 0,
+                 world_size: int = 1):
+        paths = sorted(Path(folder).glob("*.ds"))
+        if not paths:
+            raise FileNotFoundError(f"{folder}: no .ds shards (run the tokenize stage first)")
+        self.shards = [np.memmap(path, dtype=np.uint32, mode="r") for path in paths]
+        self.offsets = np.cumsum([0] + [len(shard) for shard in self.shards])
+        self.seq_len, self.batch_size, self.seed = seq_len, batch_size, seed
+        self.rank, self.world_size = rank, world_size
+        self.windows = int(self.offsets[-1]) // (seq_len + 1)
+        if self.windows < batch_size * world_size:
+            raise ValueError(f"{folder}: {self.offsets[-1]} tokens make {self.windows} windows of {seq_len + 1}, "
+                             f"fewer than one batch of {batch_size} per rank")
+        self.next_batch = 0
+
+    def _order(self, epoch: int) -> np.ndarray:
+        return np.random.default_rng([self.seed, epoch]).permutation(self.windows)
+
+    def _tokens(self, start: int, length: int) -> np.ndarray:
+        """Tokens [start, start + length) of the concatenated stream."""
+        out = np.empty(length, dtype=np.int64)
+        filled = 0
+        shard = int(np.searchsorted(self.offsets, start, side="right") - 1)
+        position = start - int(self.offsets[shard])
+        while filled < length:
+            piece = self.shards[shard][position:position + length - filled]
+            out[filled:filled + len(piece)] = piece
+            filled += len(piece)
+            shard, position = shard + 1, 0
+        return out
+
+    @property
+    def batches_per_epoch(self) -> int:
+        return self.windows // (self.batch_size * self.world_size)
+
+    def batch(self, index: int) -> torch.Tensor:
+        """Global batch ``index`` for this rank: (batch_size, seq_len + 1) token ids."""
+        epoch, within = divmod(index, self.batches_per_epoch)
+        order = self._order(epoch)
+        first = (within * self.world_size + self.rank) * self.batch_size
+        rows = [self._tokens(int(w) * (self.seq_len + 1), self.seq_len + 1) for w in order[first:first + self.batch_size]]
+        return torch.from_numpy(np.stack(rows))
+
+    def __iter__(self):
+        while True:
+            batch = self.batch(self.next_batch)
+            self.next_batch += 1
+            yield batch
+
+    def state_dict(self) -> dict[str, int]:
+        return {"seed": self.seed, "next_batch": self.next_batch}
+
+    def load_state_dict(self, state: dict[str, int]) -> None:
+        if state["seed"] != self.seed:
+            raise ValueError(f"checkpoint was written with data seed {state['seed']}, not {self.seed}")
+        self.next_batch = int(state["next_batch"])

@@ -1,0 +1,173 @@
+"""The Apertus model in plain PyTorch, weight-compatible with transformers' ApertusForCausalLM.
+
+A Llama-style pre-norm decoder without biases and with untied embeddings, not gated: each layer
+adds ``o_proj(attention(attention_layernorm(h)))`` then ``down_proj(xielu(up_proj(
+feedforward_layernorm(h))))``. Attention is grouped-query, with RMSNorm over head_dim on queries and
+keys (weights shared across heads) after projection and before rotary embeddings (non-interleaved,
+llama3-scaled, theta 12M), computed by PyTorch's scaled_dot_product_attention (flash kernels on
+GPU). RMSNorm runs in fp32. Parameter and buffer names match transformers', so state dicts move
+between the two without renaming.
+"""
+
+from __future__ import annotations
+
+import math
+
+import torch
+import torch.nn.functional as F
+from torch import nn
+
+from clearweb.model.config import ApertusConfig
+
+
+class RMSNorm(nn.Module):
+    def __init__(self, size: int, eps: float = 1e-5):
+        super().__init__()
+        self.weight = nn.Parameter(torch.ones(size))
+        self.eps = eps
+
+    def forward(self, x: torch.Tensor) -> torch.Tensor:
+        dtype = x.dtype
+        x = x.float()
+        x = x * torch.rsqrt(x.pow(2).mean(-1, keepdim=True) + self.eps)
+        return self.weight * x.to(dtype)
+
+
+class XIELU(nn.Module):
+    """xIELU: ap*x^2 + beta*x for x > 0, else (expm1(min(x, eps)) - x)*an + beta*x, with
+    ap = softplus(alpha_p) and an = beta + softplus(alpha_n); the raw alphas are the parameters."""
+
+    def __init__(self, alpha_p_init: float = 0.8, alpha_n_init: float = 0.8, beta: float = 0.5, eps: float = -1e-6):
+        super().__init__()
+        self.alpha_p = nn.Parameter(torch.tensor([math.log(math.expm1(alpha_p_init))]))
+        self.alpha_n = nn.Parameter(torch.tensor([math.log(math.expm1(alpha_n_init - beta))]))
+        self.register_buffer("beta", torch.tensor(beta))
+        self.register_buffer("eps", torch.tensor(eps))
+
+    def forward(self, x: torch.Tensor) -> torch.Tensor:
+        alpha_p = F.softplus(self.alpha_p)
+        alpha_n = self.beta + F.softplus(self.alpha_n)
+        return torch.where(x > 0, alpha_p * x * x + self.beta * x,
+                           (torch.expm1(torch.minimum(x, self.eps)) - x) * alpha_n + self.beta * x)
+
+
+def rope_inverse_frequencies(config: ApertusConfig) -> torch.Tensor:
+    """Inverse frequencies, llama3-scaled when ``rope_scaling`` says so (as Llama 3.1 and Apertus)."""
+    dim = config.head_dim
+    inv_freq = 1.0 / (config.rope_theta ** (torch.arange(0, dim, 2, dtype=torch.int64).float() / dim))
+    scaling = config.rope_scaling
+    if not scaling or scaling.get("rope_type") != "llama3":
+        return inv_freq
+    factor, low, high = scaling["factor"], scaling["low_freq_factor"], scaling["high_freq_factor"]
+    context = scaling["original_max_position_embeddings"]
+    wavelength = 2 * math.pi / inv_freq
+    scaled = torch.where(wavelength > context / low, inv_freq / factor, inv_freq)
+    smooth = (context / wavelength - low) / (high - low)
+    smoothed = (1 - smooth) * scaled / factor + smooth * scaled
+    medium = ~(wavelength < context / high) & ~(wavelength > context / low)
+    return torch.where(medium, smoothed, scaled)
+
+
+def rotate_half(x: torch.Tensor) -> torch.Tensor:
+    first, second = x.chunk(2, dim=-1)
+    return torch.cat((-second, first), dim=-1)
+
+
+class Attention(nn.Module):
+    def __init__(self, config: ApertusConfig):
+        super().__init__()
+        self.heads, self.kv_heads, self.head_dim = config.num_attention_heads, config.num_key_value_heads, config.head_dim
+        self.q_proj = nn.Linear(config.hidden_size, self.heads * self.head_dim, bias=False)
+        self.k_proj = nn.Linear(config.hidden_size, self.kv_heads * self.head_dim, bias=False)
+        self.v_proj = nn.Linear(config.hidden_size, self.kv_heads * self.head_dim, bias=False)
+        self.o_proj = nn.Linear(self.heads * self.head_dim, config.hidden_size, bias=False)
+        self.q_norm = RMSNorm(self.head_dim, config.rms_norm_eps)
+        self.k_norm = RMSNorm(self.head_dim, config.rms_norm_eps)
+
+    def forward(self, x: torch.Tensor, cos: torch.Tensor, sin: torch.Tensor) -> torch.Tensor:
+        batch, length, _ = x.shape
+        q = self.q_norm(self.q_proj(x).view(batch, length, self.heads, self.head_dim).transpose(1, 2))
+        k = self.k_norm(self.k_proj(x).view(batch, length, self.kv_heads, self.head_dim).transpose(1, 2))
+        v = self.v_proj(x).view(batch, length, self.kv_heads, self.head_dim).transpose(1, 2)
+        q, k = q * cos + rotate_half(q) * sin, k * cos + rotate_half(k) * sin
+        out = F.scaled_dot_product_attention(q, k, v, is_causal=True, enable_gqa=self.kv_heads != self.heads)
+        return self.o_proj(out.transpose(1, 2).reshape(batch, length, -1))
+
+
+class MLP(nn.Module):
+    def __init__(self, config: ApertusConfig):
+        super().__init__()
+        self.up_proj = nn.Linear(config.hidden_size, config.intermediate_size, bias=False)
+        self.down_proj = nn.Linear(config.intermediate_size, config.hidden_size, bias=False)
+        self.act_fn = XIELU()
+
+    def forward(self, x: torch.Tensor) -> torch.Tensor:
+        return self.down_proj(self.act_fn(self.up_proj(x)))
+
+
+class DecoderLayer(nn.Module):
+    def __init__(self, config: ApertusConfig):
+        super().__init__()
+        self.self_attn = Attention(config)
+        self.mlp = MLP(config)
+        self.attention_layernorm = RMSNorm(config.hidden_size, config.rms_norm_eps)
+        self.feedforward_layernorm = RMSNorm(config.hidden_size, config.rms_norm_eps)
+
+    def forward(self, h: torch.Tensor, cos: torch.Tensor, sin: torch.Tensor) -> torch.Tensor:
+        h = h + self.self_attn(self.attention_layernorm(h), cos, sin)
+        return h + self.mlp(self.feedforward_layernorm(h))
+
+
+class ApertusModel(nn.Module):
+    def __init__(self, config: ApertusConfig):
+        super().__init__()
+        self.embed_tokens = nn.Embedding(config.vocab_size, config.hidden_size, config.pad_token_id)
+        self.layers = nn.ModuleList(DecoderLayer(config) for _ in range(config.num_hidden_layers))
+        self.norm = RMSNorm(config.hidden_size, config.rms_norm_eps)
+        self.register_buffer("inv_freq", rope_inverse_frequencies(config), persistent=False)
+        self.checkpoint_layers = False
+
+    def rotary(self, length: int, dtype: torch.dtype) -> tuple[torch.Tensor, torch.Tensor]:
+        positions = torch.arange(length, device=self.inv_freq.device, dtype=torch.float32)
+        angles = torch.outer(positions, self.inv_freq.float())
+        angles = torch.cat((angles, angles), dim=-1)
+        return angles.cos().to(dtype), angles.sin().to(dtype)
+
+    def forward(self, input_ids: torch.Tensor) -> torch.Tensor:
+        h = self.embed_tokens(input_ids)
+        cos, sin = self.rotary(input_ids.shape[1], h.dtype)
+        for layer in self.layers:
+            if self.checkpoint_layers and self.training:
+                h = torch.utils.checkpoint.checkpoint(layer, h, cos, sin, use_reentrant=False)
+            else:
+                h = layer(h, cos, sin)
+        return self.norm(h)
+
+
+class ApertusForCausalLM(nn.Module):
+    def __init__(self, config: ApertusConfig):
+        super().__init__()
+        self.config = config
+        self.model = ApertusModel(config)
+        self.lm_head = nn.Linear(config.hidden_size, config.vocab_size, bias=False)
+        self.apply(self._init_weights)
+
+    def _init_weights(self, module: nn.Module) -> None:
+        if isinstance(module, nn.Linear):
+            nn.init.normal_(module.weight, std=self.config.initializer_range)
+        elif isinstance(module, nn.Embedding):
+            nn.init.normal_(module.weight, std=self.config.initializer_range)
+            if module.padding_idx is not None:
+                module.weight.data[module.padding_idx].zero_()
+
+    def forward(self, input_ids: torch.Tensor) -> torch.Tensor:
+        """Logits for every position, (batch, length, vocab)."""
+        return self.lm_head(self.model(input_ids))
+
+    @torch.no_grad()
+    def generate_greedy(self, input_ids: torch.Tensor, new_tokens: int) -> torch.Tensor:
+        """Greedy continuation (recomputes the prefix each step: for tests and small checks)."""
+        for _ in range(new_tokens):
+            next_token = self(input_ids)[:, -1].argmax(dim=-1, keepdim=True)
+            input_ids = torch.cat([input_ids, next_token], dim=1)
+        return input_ids

@@ -1,0 +1,85 @@
+"""The training run config (configs/train/*.yaml): the model's shape and the recipe's settings.
+
+Validated with pydantic, strictly, as the pipeline configs are; the model package has its own schema
+so it stays independent of the pipeline.
+"""
+
+from __future__ import annotations
+
+from typing import Literal
+
+from pydantic import BaseModel, ConfigDict, Field
+
+from clearweb.model.config import ApertusConfig
+
+
+class Strict(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+
+class ModelShape(Strict):
+    vocab_size: int = Field(131072, ge=8)
+    hidden_size: int = Field(4096, ge=8)
+    intermediate_size: int = Field(21504, ge=8)
+    num_hidden_layers: int = Field(32, ge=1)
+    num_attention_heads: int = Field(32, ge=1)
+    num_key_value_heads: int = Field(8, ge=1)
+    max_position_embeddings: int = Field(65536, ge=16)
+
+    def to_config(self) -> ApertusConfig:
+        return ApertusConfig(**self.model_dump())
+
+
+class AdEMAMixSettings(Strict):
+    beta1: float = 0.9
+    beta2: float = 0.999
+    beta3: float = 0.9999
+    alpha: float = 8.0
+    eps: float = 1e-8
+    warmup_steps: int | None = Field(None, description="alpha and beta3 warm-up; default: all steps")
+
+
+class GoldfishSettings(Strict):
+    k: int = Field(50, ge=2)
+    h: int = Field(50, ge=1)
+
+
+class Training(Strict):
+    data: str = Field(description="folder of .ds shards from the tokenize stage")
+    out_dir: str
+    seq_len: int = Field(4096, ge=8)
+    micro_batch_size: int = Field(1, ge=1)
+    grad_accum: int = Field(1, ge=1)
+    steps: int = Field(1000, ge=1)
+    lr: float = Field(3e-4, gt=0)
+    min_lr: float = Field(0.0, ge=0)
+    warmup: int = Field(100, ge=0)
+    cooldown: int = Field(200, ge=0, description="1-sqrt cooldown steps at the end (WSD)")
+    weight_decay: float = 0.1
+    grad_clip: float = Field(0.1, gt=0)
+    ademamix: AdEMAMixSettings = Field(default_factory=AdEMAMixSettings)
+    goldfish: GoldfishSettings | None = Field(default_factory=GoldfishSettings, description="null disables")
+    seed: int = 0
+    precision: Literal["auto", "bf16", "fp32"] = Field("auto", description="auto: bf16 autocast on GPU, fp32 on CPU")
+    compile: bool = False
+    activation_checkpointing: bool = False
+    checkpoint_every: int = Field(500, ge=1)
+    log_every: int = Field(10, ge=1)
+    export_hf: bool = True
+    peak_flops: float | None = Field(None, description="per device, for MFU; default: known GPUs")
+
+
+class SlurmTraining(Strict):
+    nodes: int = Field(1, ge=1)
+    gpus_per_node: int = Field(4, ge=1)
+    partition: str = "normal"
+    time: str = "12:00:00"
+    cpus_per_task: int = Field(16, ge=1)
+    sbatch_args: dict[str, str] = Field(default_factory=dict)
+    env_command: str | None = None
+
+
+class TrainConfig(Strict):
+    model: ModelShape
+    training: Training
+    slurm: SlurmTraining = Field(default_factory=SlurmTraining)

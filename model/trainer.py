@@ -1,0 +1,241 @@
+"""The training loop: the Apertus recipe on our shards, from one CPU to many GPUs.
+
+- Distributed when started by torchrun (WORLD_SIZE > 1): NCCL on GPUs, gloo on CPUs, parameters
+  sharded with FSDP2 (``fully_shard`` per decoder layer and at the root).
+- Per step: ``grad_accum`` micro-batches, bf16 autocast on GPU, cross-entropy over the labels the
+  loss mask keeps (goldfish + end-of-document), gradient clipping, AdEMAMix, WSD learning rate.
+- Checkpoints with torch.distributed.checkpoint (sharded, restartable with another world size) plus
+  the step, the data loader position and the losses so far; a run started again resumes from the
+  latest one and reproduces the uninterrupted run's losses exactly (on CPU).
+- Metrics per step to ``metrics.jsonl``: loss, lr, tokens/s, MFU, peak memory.
+- At the end, an HF-format folder (config.json + model.safetensors) that transformers loads.
+
+MFU counts 6N + 12·L·d·T FLOPs per token (N = parameters except the embedding table, whose lookup
+is no matmul; L layers, d hidden size, T sequence length for attention scores and values), over the
+device's dense bf16 peak.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import time
+import warnings
+from contextlib import contextmanager, nullcontext
+from dataclasses import dataclass
+from pathlib import Path
+
+import torch
+import torch.distributed as dist
+import torch.nn.functional as F
+
+from clearweb.model.ademamix import AdEMAMix, parameter_groups
+from clearweb.model.config import ApertusConfig
+from clearweb.model.data import ShardBatches
+from clearweb.model.goldfish import loss_mask
+from clearweb.model.modeling import ApertusForCausalLM
+from clearweb.model.schedule import wsd_lr
+from clearweb.model.train_config import TrainConfig
+
+PEAK_BF16_FLOPS = {"H100": 989e12, "H200": 989e12, "GH200": 989e12, "A100": 312e12}
+
+
+@dataclass
+class TrainResult:
+    losses: list[float]
+    tokens_per_second: float
+    export_dir: Path | None
+
+
+def flops_per_token(config: ApertusConfig, seq_len: int) -> float:
+    """6N + 12·L·d·T, N without the embedding table (stated in the module docstring)."""
+    n = config.num_parameters(embeddings=False) + config.vocab_size * config.hidden_size  # lm_head counts
+    return 6 * n + 12 * config.num_hidden_layers * config.hidden_size * seq_len
+
+
+def peak_flops(configured: float | None) -> float | None:
+    if configured:
+        return configured
+    if not torch.cuda.is_available():
+        return None
+    name = torch.cuda.get_device_name()
+    return next((value for key, value in PEAK_BF16_FLOPS.items() if key in name), None)
+
+
+class Distributed:
+    """Rank, world size and device of this process (torchrun's environment, or one process)."""
+
+    def __init__(self) -> None:
+        self.world_size = int(os.environ.get("WORLD_SIZE", "1"))
+        self.rank = int(os.environ.get("RANK", "0"))
+        local_rank = int(os.environ.get("LOCAL_RANK", "0"))
+        self.device = torch.device(f"cuda:{local_rank}") if torch.cuda.is_available() else torch.device("cpu")
+        if self.device.type == "cuda":
+            torch.cuda.set_device(self.device)
+        if self.world_size > 1 and not dist.is_initialized():
+            dist.init_process_group("nccl" if self.device.type == "cuda" else "gloo")
+
+    @property
+    def main(self) -> bool:
+        return self.rank == 0
+
+    def mean(self, value: float) -> float:
+        if self.world_size == 1:
+            return value
+        tensor = torch.tensor([value], device=self.device)
+        dist.all_reduce(tensor)
+        return tensor.item() / self.world_size
+
+
+def build_model(config: ApertusConfig, settings, env: Distributed) -> torch.nn.Module:
+    model = ApertusForCausalLM(config).to(env.device)
+    model.model.checkpoint_layers = settings.activation_checkpointing
+    if env.world_size > 1:
+        from torch.distributed.fsdp import fully_shard
+
+        for layer in model.model.layers:
+            fully_shard(layer)
+        fully_shard(model)
+    return torch.compile(model) if settings.compile else model
+
+
+def compute_loss(model, batch: torch.Tensor, config: ApertusConfig, settings, autocast) -> torch.Tensor:
+    inputs, labels = batch[:, :-1], batch[:, 1:]
+    with autocast():
+        logits = model(inputs)
+    goldfish = settings.goldfish
+    mask = loss_mask(inputs, labels, config.eos_token_id, goldfish.k if goldfish else None,
+                     goldfish.h if goldfish else 50)
+    losses = F.cross_entropy(logits.float().reshape(-1, logits.shape[-1]), labels.reshape(-1), reduction="none")
+    return (losses * mask.reshape(-1)).sum() / mask.sum().clamp(min=1.0)
+
+
+@contextmanager
+def _single_process_is_intended():
+    """torch.distributed.checkpoint warns when it saves without a process group; one process is
+    a normal way to train here, so that one warning is silenced (no others)."""
+    with warnings.catch_warnings():
+        warnings.filterwarnings("ignore", message="torch.distributed is disabled, unavailable or uninitialized")
+        yield
+
+
+class Checkpoints:
+    """Sharded model/optimizer state (torch.distributed.checkpoint) + a small JSON of the rest."""
+
+    def __init__(self, folder: Path):
+        self.folder = folder
+
+    def latest(self) -> Path | None:
+        done = sorted(p for p in self.folder.glob("step_*") if (p / "trainer_state.json").is_file())
+        return done[-1] if done else None
+
+    def save(self, step: int, model, optimizer, data: ShardBatches, losses: list[float], env: Distributed) -> None:
+        import torch.distributed.checkpoint as dcp
+        from torch.distributed.checkpoint.state_dict import get_state_dict
+
+        target = self.folder / f"step_{step:08d}"
+        model_state, optimizer_state = get_state_dict(model, optimizer)
+        with _single_process_is_intended():
+            dcp.save({"model": model_state, "optimizer": optimizer_state}, checkpoint_id=str(target))
+        if env.main:  # written last: a checkpoint without it is incomplete and ignored
+            state = {"step": step, "data": data.state_dict(), "losses": losses}
+            (target / "trainer_state.json").write_text(json.dumps(state))
+        if env.world_size > 1:
+            dist.barrier()
+
+    def load(self, path: Path, model, optimizer, data: ShardBatches) -> tuple[int, list[float]]:
+        import torch.distributed.checkpoint as dcp
+        from torch.distributed.checkpoint.state_dict import get_state_dict, set_state_dict
+
+        model_state, optimizer_state = get_state_dict(model, optimizer)
+        state = {"model": model_state, "optimizer": optimizer_state}
+        with _single_process_is_intended():
+            dcp.load(state, checkpoint_id=str(path))
+        set_state_dict(model, optimizer, model_state_dict=state["model"], optim_state_dict=state["optimizer"])
+        trainer_state = json.loads((path / "trainer_state.json").read_text())
+        data.load_state_dict(trainer_state["data"])
+        return trainer_state["step"], trainer_state["losses"]
+
+
+def export_hf(model, config: ApertusConfig, folder: Path, env: Distributed) -> Path:
+    """config.json + model.safetensors that ``transformers.AutoModelForCausalLM`` loads."""
+    from safetensors.torch import save_file
+    from torch.distributed.checkpoint.state_dict import StateDictOptions, get_model_state_dict
+
+    state = get_model_state_dict(model, options=StateDictOptions(full_state_dict=True, cpu_offload=True))
+    if env.main:
+        folder.mkdir(parents=True, exist_ok=True)
+        state = {key.removeprefix("_orig_mod."): value.detach().cpu().contiguous() for key, value in state.items()}
+        save_file(state, str(folder / "model.safetensors"), metadata={"format": "pt"})
+        config.save_json(folder / "config.json", dtype="float32")
+    return folder
+
+
+def train(train_config: TrainConfig, stop_after: int | None = None, log=print) -> TrainResult:
+    """Train, resuming from the latest checkpoint in out_dir; ``stop_after`` ends this invocation
+    after that many steps (a time-limited job), leaving a checkpoint to resume from."""
+    settings = train_config.training
+    config = train_config.model.to_config()
+    env = Distributed()
+    torch.manual_seed(settings.seed)
+    out = Path(settings.out_dir)
+    out.mkdir(parents=True, exist_ok=True)
+    model = build_model(config, settings, env)
+    ademamix = settings.ademamix
+    optimizer = AdEMAMix(parameter_groups(model, settings.weight_decay), lr=settings.lr,
+                         betas=(ademamix.beta1, ademamix.beta2, ademamix.beta3), alpha=ademamix.alpha,
+                         eps=ademamix.eps, warmup_steps=ademamix.warmup_steps or settings.steps)
+    data = ShardBatches(settings.data, settings.seq_len, settings.micro_batch_size, settings.seed, env.rank,
+                        env.world_size)
+    checkpoints = Checkpoints(out / "checkpoints")
+    start, losses = 0, []
+    if (latest := checkpoints.latest()) is not None:
+        start, losses = checkpoints.load(latest, model, optimizer, data)
+        if env.main:
+            log(f"resumed from {latest} at step {start}")
+    use_bf16 = settings.precision == "bf16" or (settings.precision == "auto" and env.device.type == "cuda")
+    autocast = (lambda: torch.autocast(env.device.type, dtype=torch.bfloat16)) if use_bf16 else nullcontext
+    tokens_per_step = settings.micro_batch_size * settings.grad_accum * settings.seq_len * env.world_size
+    flops, peak = flops_per_token(config, settings.seq_len), peak_flops(settings.peak_flops)
+    metrics = open(out / "metrics.jsonl", "a") if env.main else None
+    batches = iter(data)
+    end = settings.steps if stop_after is None else min(settings.steps, start + stop_after)
+    rate = 0.0
+    model.train()
+    for step in range(start, end):
+        started = time.perf_counter()
+        lr = wsd_lr(step, settings.lr, settings.warmup, settings.steps, settings.cooldown, settings.min_lr)
+        for group in optimizer.param_groups:
+            group["lr"] = lr
+        step_loss = 0.0
+        for _ in range(settings.grad_accum):
+            loss = compute_loss(model, next(batches).to(env.device), config, settings, autocast)
+            (loss / settings.grad_accum).backward()
+            step_loss += loss.item() / settings.grad_accum
+        torch.nn.utils.clip_grad_norm_(model.parameters(), settings.grad_clip)
+        optimizer.step()
+        optimizer.zero_grad(set_to_none=True)
+        step_loss = env.mean(step_loss)
+        losses.append(step_loss)
+        elapsed = time.perf_counter() - started
+        rate = tokens_per_step / elapsed / env.world_size  # per device
+        mfu = rate * flops / peak if peak else None
+        memory = torch.cuda.max_memory_allocated() / 2**30 if env.device.type == "cuda" else None
+        if metrics is not None:
+            metrics.write(json.dumps({"step": step + 1, "loss": step_loss, "lr": lr, "tokens_per_s_per_device": rate,
+                                      "mfu": mfu, "peak_memory_gib": memory}) + "\n")
+            metrics.flush()
+            if (step + 1) % settings.log_every == 0 or step + 1 == end:
+                log(f"step {step + 1}/{settings.steps} loss {step_loss:.4f} lr {lr:.2e} "
+                    f"{rate:,.0f} tokens/s/device" + (f" MFU {mfu:.1%}" if mfu else "")
+                    + (f" mem {memory:.1f} GiB" if memory else ""))
+        if (step + 1) % settings.checkpoint_every == 0 or step + 1 == end:
+            checkpoints.save(step + 1, model, optimizer, data, losses, env)
+    if metrics is not None:
+        metrics.close()
+    exported = None
+    if settings.export_hf and end == settings.steps:
+        exported = export_hf(model, config, out / "hf", env)
+    if env.world_size > 1:
+        dist.barrier()
+    return TrainResult(losses, rate, exported if env.main else None)

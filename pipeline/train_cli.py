@@ -1,0 +1,78 @@
+"""``clearweb train CONFIG``: train the bundled Apertus model on the tokenize stage's shards.
+
+Runs in this process, or under torchrun for several processes/GPUs (the trainer reads torchrun's
+environment). ``--stop-after N`` ends after N steps with a checkpoint (the next run resumes).
+"""
+
+from __future__ import annotations
+
+import argparse
+
+from pydantic import ValidationError
+
+from clearweb.pipeline.config import apply_override, read_yaml, validation_error
+
+
+def load_train_config(path: str, overrides: list[str]):
+    from clearweb.model.train_config import TrainConfig
+
+    raw = read_yaml(path)
+    for assignment in overrides:
+        apply_override(raw, assignment)
+    try:
+        return TrainConfig.model_validate(raw)
+    except ValidationError as exc:
+        raise validation_error(path, exc) from None
+
+
+def cmd_train(args: argparse.Namespace) -> int:
+    from clearweb.model.trainer import train
+    from clearweb.pipeline.errors import InputError
+
+    config = load_train_config(args.config, list(args.set))
+    try:
+        result = train(config, stop_after=args.stop_after)
+    except (FileNotFoundError, ValueError) as exc:
+        raise InputError(f"{args.config}: {exc}") from None
+    if result.export_dir:
+        print(f"exported {result.export_dir} (config.json + model.safetensors)")
+    return 0
+
+
+def cmd_bench_train(args: argparse.Namespace) -> int:
+    import json
+    from pathlib import Path
+
+    from clearweb.model.bench import bench_train, format_results
+
+    config = load_train_config(args.config, list(args.set))
+    batch = args.batch or config.training.micro_batch_size
+    seq_len = args.seq or config.training.seq_len
+    results = bench_train(config, batch, seq_len, args.warmup, args.steps, args.compile)
+    print(format_results(results, config, batch, seq_len))
+    if args.out:
+        Path(args.out).write_text(json.dumps(results, indent=1))
+    return 0
+
+
+def add_train_command(sub: argparse._SubParsersAction) -> None:
+    bench = sub.add_parser("bench", help="throughput benchmarks")
+    benches = bench.add_subparsers(dest="bench_command", metavar="COMMAND", required=True)
+    bench_train = benches.add_parser("train", help="tokens/s, MFU and memory: ours against transformers'")
+    bench_train.add_argument("--config", required=True, help="e.g. configs/train/1b.yaml")
+    bench_train.add_argument("--set", action="append", default=[], metavar="KEY=VALUE")
+    bench_train.add_argument("--batch", type=int, help="micro-batch (default: the config's)")
+    bench_train.add_argument("--seq", type=int, help="sequence length (default: the config's)")
+    bench_train.add_argument("--steps", type=int, default=10, help="timed steps")
+    bench_train.add_argument("--warmup", type=int, default=3)
+    bench_train.add_argument("--compile", action="store_true", help="torch.compile our model")
+    bench_train.add_argument("--out", help="write the results as JSON here")
+    bench_train.set_defaults(handler=cmd_bench_train)
+
+    train = sub.add_parser("train", help="train the Apertus model on tokenized shards",
+                           description=__doc__.splitlines()[0])
+    train.add_argument("config", help="e.g. configs/train/tiny.yaml")
+    train.add_argument("--set", action="append", default=[], metavar="KEY=VALUE",
+                       help="override a key, e.g. --set training.steps=100")
+    train.add_argument("--stop-after", type=int, help="stop after this many steps (a checkpoint is written)")
+    train.set_defaults(handler=cmd_train)

@@ -1,0 +1,204 @@
+"""The bundled Apertus: parity with transformers, the recipe's parts, training, resume, torchrun."""
+
+import json
+import math
+import subprocess
+import sys
+
+import pytest
+import torch
+
+from clearweb.model import ApertusConfig, ApertusForCausalLM, goldfish_mask
+from clearweb.model.ademamix import AdEMAMix, beta3_at
+from clearweb.model.data import ShardBatches
+from clearweb.model.goldfish import loss_mask
+from clearweb.model.modeling import XIELU
+from clearweb.model.schedule import wsd_lr
+
+TINY = ApertusConfig(vocab_size=211, hidden_size=64, intermediate_size=96, num_hidden_layers=2, num_attention_heads=4,
+                     num_key_value_heads=2, max_position_embeddings=512)
+
+
+def hf_model(config: ApertusConfig):
+    from transformers import ApertusConfig as HFConfig
+    from transformers import ApertusForCausalLM as HFApertus
+
+    hf_config = HFConfig(**{k: v for k, v in config.to_hf_dict().items()
+                            if k not in ("architectures", "model_type", "rope_scaling", "dtype")})
+    hf_config.dtype = torch.float32
+    return HFApertus(hf_config).float().eval()
+
+
+def perturbed(model):
+    with torch.no_grad():  # non-default alphas and norms, so the parity test covers them
+        for name, parameter in model.named_parameters():
+            if "alpha" in name or "norm" in name:
+                parameter.add_(torch.randn_like(parameter) * 0.2)
+    return model
+
+
+def test_parity_with_transformers_both_ways():
+    torch.manual_seed(0)
+    ours = perturbed(ApertusForCausalLM(TINY).eval())
+    theirs = hf_model(TINY)
+    assert set(ours.state_dict()) == set(theirs.state_dict())
+    theirs.load_state_dict(ours.state_dict(), strict=True)
+    ids = torch.randint(4, TINY.vocab_size, (2, 64))
+    assert (ours(ids) - theirs(ids).logits).abs().max() <= 1e-4
+    other = perturbed(hf_model(TINY))
+    ours.load_state_dict(other.state_dict(), strict=True)
+    assert (ours(ids) - other(ids).logits).abs().max() <= 1e-4
+    prompt = ids[:1, :10]
+    expected = other.generate(prompt, max_new_tokens=20, min_new_tokens=20, do_sample=False, eos_token_id=None,
+                              pad_token_id=TINY.pad_token_id)
+    assert torch.equal(ours.generate_greedy(prompt, 20), expected)
+
+
+def test_hf_config_both_rope_forms(tmp_path):
+    old = {"hidden_size": 64, "num_attention_heads": 4, "num_key_value_heads": 2, "rope_theta": 500000.0,
+           "rope_scaling": {"type": "llama3", "factor": 8.0, "low_freq_factor": 1.0, "high_freq_factor": 4.0,
+                            "original_max_position_embeddings": 8192}}
+    config = ApertusConfig.from_hf_dict(old)
+    assert config.rope_theta == 500000.0 and config.rope_scaling["rope_type"] == "llama3"
+    config.save_json(tmp_path / "config.json")
+    written = json.loads((tmp_path / "config.json").read_text())
+    assert written["rope_parameters"]["rope_theta"] == 500000.0 and written["model_type"] == "apertus"
+    assert ApertusConfig.from_json(tmp_path / "config.json") == config
+    plain = ApertusConfig.from_hf_dict({"hidden_size": 64, "num_attention_heads": 4, "num_key_value_heads": 2,
+                                        "rope_parameters": {"rope_type": "default", "rope_theta": 10000.0}})
+    assert plain.rope_scaling is None and plain.rope_theta == 10000.0
+
+
+def test_xielu_values_and_gradients():
+    act = XIELU()
+    x = torch.tensor([-3.0, -1e-7, 0.0, 0.5, 2.0])
+    ap, an = 0.8, 0.8  # softplus(raw) at init
+    expected = [(math.expm1(min(v, -1e-6)) - v) * an + 0.5 * v if v <= 0 else ap * v * v + 0.5 * v for v in x.tolist()]
+    assert torch.allclose(act(x), torch.tensor(expected), atol=1e-6)
+    double = XIELU().double()
+    inputs = torch.randn(12, dtype=torch.double, requires_grad=True)
+    assert torch.autograd.gradcheck(double, (inputs,))
+    double(inputs).sum().backward()
+    assert double.alpha_p.grad is not None and double.alpha_n.grad is not None
+    assert set(dict(act.named_buffers())) == {"beta", "eps"} and act.alpha_p.shape == (1,)
+
+
+def test_goldfish_rate_repetition_and_eod():
+    torch.manual_seed(0)
+    labels = torch.randint(0, 131072, (16, 2048))
+    dropped = goldfish_mask(labels, k=50, h=50)
+    rate = dropped[:, 49:].float().mean().item()
+    # About 1/k. Slightly under: an int64 product of 50 ids often carries >= 64 factors of two and
+    # wraps to 0, and all those windows share one table entry (the specified Megatron behaviour).
+    assert 0.5 / 50 < rate < 1.5 / 50
+    assert not dropped[:, :49].any()
+    passage = torch.randint(0, 131072, (300,))
+    first = torch.cat([torch.randint(0, 131072, (17,)), passage]).unsqueeze(0)
+    second = torch.cat([torch.randint(0, 131072, (120,)), passage]).unsqueeze(0)
+    assert torch.equal(goldfish_mask(first)[0, 17 + 49:], goldfish_mask(second)[0, 120 + 49:])
+    inputs = torch.tensor([[1, 5, 6, 2, 1, 7]])
+    assert loss_mask(inputs, inputs, eos_id=2, k=None).tolist() == [[1, 1, 1, 0, 1, 1]]
+
+
+def test_ademamix_against_hand_computed_steps():
+    p = torch.nn.Parameter(torch.tensor([1.0]))
+    opt = AdEMAMix([p], lr=0.1, betas=(0.9, 0.999, 0.9999), alpha=8.0, eps=1e-8, weight_decay=0.1, warmup_steps=2)
+    m1 = m2 = nu = 0.0
+    value = 1.0
+    for t, g in ((1, 0.5), (2, -0.2)):
+        p.grad = torch.tensor([g])
+        opt.step()
+        alpha = 8.0 * min(t / 2, 1.0)
+        beta3 = beta3_at(t, 0.9999, 0.9, 2)
+        m1 = 0.9 * m1 + 0.1 * g
+        m2 = beta3 * m2 + (1 - beta3) * g
+        nu = 0.999 * nu + 0.001 * g * g
+        value *= 1 - 0.1 * 0.1
+        value -= 0.1 * (m1 / (1 - 0.9 ** t) + alpha * m2) / (math.sqrt(nu / (1 - 0.999 ** t)) + 1e-8)
+        assert p.item() == pytest.approx(value, rel=1e-6)
+    assert beta3_at(0, 0.9999, 0.9, 10) == pytest.approx(0.9) and beta3_at(10, 0.9999, 0.9, 10) == 0.9999
+
+
+def test_wsd_schedule():
+    values = [wsd_lr(step, peak=1.0, warmup=4, total=20, cooldown=4) for step in range(20)]
+    assert values[:4] == [0.25, 0.5, 0.75, 1.0] and values[4:16] == [1.0] * 12
+    assert values[16:] == pytest.approx([1 - math.sqrt(i / 4) for i in (1, 2, 3, 4)])
+
+
+@pytest.fixture(scope="module")
+def shards(tmp_path_factory):
+    """Shards written by the tokenize stage's step from demo-corpus text, with a trained tokenizer."""
+    from datatrove.data import Document
+
+    from clearweb.pipeline.demo.corpus import LANGUAGES
+    from clearweb.tokenizer.bpe import train_bpe
+    from clearweb.tokenizer.tokenize_step import ShardTokenizer
+
+    folder = tmp_path_factory.mktemp("shards")
+    texts = [" ".join(topic.sentences) for bank in LANGUAGES.values() for topic in bank.topics]
+    tokenizer = train_bpe(iter(texts * 3), vocab_size=512)
+    tokenizer.save(str(folder / "tokenizer.json"))
+    docs = [Document(text=t, id=str(i), metadata={}) for i, t in enumerate(texts * 4)]
+    ShardTokenizer(str(folder / "ds"), str(folder / "tokenizer.json"), seed=0).run(iter(docs), 0, 1)
+    return folder / "ds"
+
+
+def train_config(data, out, **training):
+    from clearweb.model.train_config import TrainConfig
+
+    return TrainConfig.model_validate({
+        "model": {"vocab_size": 512, "hidden_size": 64, "intermediate_size": 128, "num_hidden_layers": 2,
+                  "num_attention_heads": 4, "num_key_value_heads": 2, "max_position_embeddings": 512},
+        "training": {"data": str(data), "out_dir": str(out), "seq_len": 64, "micro_batch_size": 8, "steps": 50,
+                     "lr": 3e-3, "warmup": 5, "cooldown": 10, "checkpoint_every": 10, "log_every": 100} | training})
+
+
+def test_loader_is_resumable_and_splits_ranks(shards):
+    loader = ShardBatches(shards, seq_len=32, batch_size=4, seed=3)
+    batches = [loader.batch(i) for i in range(5)]
+    resumed = ShardBatches(shards, seq_len=32, batch_size=4, seed=3)
+    resumed.load_state_dict({"seed": 3, "next_batch": 3})
+    assert torch.equal(next(iter(resumed)), batches[3])
+    rank0, rank1 = (ShardBatches(shards, 32, 4, seed=3, rank=r, world_size=2).batch(0) for r in (0, 1))
+    assert not torch.equal(rank0, rank1) and batches[0].shape == (4, 33)
+
+
+def test_cpu_training_loss_falls_and_exports(shards, tmp_path):
+    from transformers import AutoModelForCausalLM
+
+    from clearweb.model.trainer import train
+
+    result = train(train_config(shards, tmp_path / "run"), log=lambda *_: None)
+    assert len(result.losses) == 50
+    assert sum(result.losses[-10:]) / 10 < sum(result.losses[:10]) / 10 - 0.5
+    exported = AutoModelForCausalLM.from_pretrained(result.export_dir, dtype=torch.float32).eval()
+    ours = ApertusForCausalLM(ApertusConfig.from_json(result.export_dir / "config.json")).eval()
+    from safetensors.torch import load_file
+
+    ours.load_state_dict(load_file(result.export_dir / "model.safetensors"))
+    ids = torch.randint(4, 512, (1, 40))
+    assert (exported(ids).logits - ours(ids)).abs().max() <= 1e-4
+
+
+def test_stop_and_resume_reproduces_losses_exactly(shards, tmp_path):
+    from clearweb.model.trainer import train
+
+    steps = {"steps": 20, "checkpoint_every": 7}
+    whole = train(train_config(shards, tmp_path / "whole", **steps), log=lambda *_: None).losses
+    train(train_config(shards, tmp_path / "parts", **steps), stop_after=9, log=lambda *_: None)
+    resumed = train(train_config(shards, tmp_path / "parts", **steps), log=lambda *_: None).losses
+    assert resumed == whole
+
+
+def test_two_process_gloo_run_with_torchrun(shards, tmp_path):
+    import yaml
+
+    config = train_config(shards, tmp_path / "ddp", steps=4, checkpoint_every=2).model_dump()
+    (tmp_path / "train.yaml").write_text(yaml.safe_dump(config))
+    torchrun = [sys.executable, "-m", "torch.distributed.run", "--standalone", "--nproc_per_node", "2"]
+    result = subprocess.run(torchrun + ["-m", "clearweb.pipeline.cli", "train", str(tmp_path / "train.yaml")],
+                            capture_output=True, text=True, timeout=240)
+    assert result.returncode == 0, result.stderr[-2000:]
+    metrics = [json.loads(line) for line in (tmp_path / "ddp" / "metrics.jsonl").read_text().splitlines()]
+    assert [m["step"] for m in metrics] == [1, 2, 3, 4]
+    assert (tmp_path / "ddp" / "hf" / "model.safetensors").is_file()
