@@ -36,31 +36,35 @@ class AdEMAMix(torch.optim.Optimizer):
 
     @torch.no_grad()
     def step(self, closure=None):
+        """One update, with multi-tensor (foreach) kernels as torch's AdamW uses."""
         loss = closure() if closure is not None else None
         for group in self.param_groups:
+            params = [p for p in group["params"] if p.grad is not None]
+            if not params:
+                continue
             beta1, beta2, beta3_final = group["betas"]
-            for p in group["params"]:
-                if p.grad is None:
-                    continue
+            for p in params:
                 state = self.state[p]
                 if not state:
-                    state["step"] = 0
-                    state["m1"] = torch.zeros_like(p)
-                    state["m2"] = torch.zeros_like(p)
-                    state["nu"] = torch.zeros_like(p)
+                    state.update(step=0, m1=torch.zeros_like(p), m2=torch.zeros_like(p), nu=torch.zeros_like(p))
                 state["step"] += 1
-                t = state["step"]
-                alpha = alpha_at(t, group["alpha"], group["warmup_steps"])
-                beta3 = beta3_at(t, beta3_final, beta1, group["warmup_steps"])
-                grad = p.grad
-                state["m1"].mul_(beta1).add_(grad, alpha=1 - beta1)
-                state["m2"].mul_(beta3).add_(grad, alpha=1 - beta3)
-                state["nu"].mul_(beta2).addcmul_(grad, grad, value=1 - beta2)
-                m1_hat = state["m1"] / (1 - beta1 ** t)
-                denominator = (state["nu"] / (1 - beta2 ** t)).sqrt_().add_(group["eps"])
-                if group["weight_decay"]:
-                    p.mul_(1 - group["lr"] * group["weight_decay"])
-                p.addcdiv_(m1_hat + alpha * state["m2"], denominator, value=-group["lr"])
+            t = self.state[params[0]]["step"]  # parameters of a group are stepped together
+            alpha = alpha_at(t, group["alpha"], group["warmup_steps"])
+            beta3 = beta3_at(t, beta3_final, beta1, group["warmup_steps"])
+            grads = [p.grad for p in params]
+            m1, m2, nu = ([self.state[p][key] for p in params] for key in ("m1", "m2", "nu"))
+            torch._foreach_lerp_(m1, grads, 1 - beta1)  # m1 = beta1 * m1 + (1 - beta1) * g
+            torch._foreach_lerp_(m2, grads, 1 - beta3)
+            torch._foreach_mul_(nu, beta2)
+            torch._foreach_addcmul_(nu, grads, grads, value=1 - beta2)
+            denominator = torch._foreach_div(nu, 1 - beta2 ** t)
+            torch._foreach_sqrt_(denominator)
+            torch._foreach_add_(denominator, group["eps"])
+            numerator = torch._foreach_div(m1, 1 - beta1 ** t)
+            torch._foreach_add_(numerator, m2, alpha=alpha)
+            if group["weight_decay"]:
+                torch._foreach_mul_(params, 1 - group["lr"] * group["weight_decay"])
+            torch._foreach_addcdiv_(params, numerator, denominator, value=-group["lr"])
         return loss
 
 

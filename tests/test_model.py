@@ -202,3 +202,13 @@ def test_two_process_gloo_run_with_torchrun(shards, tmp_path):
     metrics = [json.loads(line) for line in (tmp_path / "ddp" / "metrics.jsonl").read_text().splitlines()]
     assert [m["step"] for m in metrics] == [1, 2, 3, 4]
     assert (tmp_path / "ddp" / "hf" / "model.safetensors").is_file()
+
+
+def test_activation_checkpointing_and_accumulation_give_the_same_step(shards, tmp_path):
+    from clearweb.model.trainer import train
+
+    plain = train(train_config(shards, tmp_path / "a", steps=3, micro_batch_size=4, grad_accum=2),
+                  log=lambda *_: None).losses
+    checkpointed = train(train_config(shards, tmp_path / "b", steps=3, micro_batch_size=4, grad_accum=2,
+                                      activation_checkpointing=True), log=lambda *_: None).losses
+    assert checkpointed == pytest.approx(plain, abs=1e-5)
