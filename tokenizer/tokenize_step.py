@@ -22,6 +22,8 @@ from datatrove.data import Document, DocumentsPipeline
 from datatrove.pipeline.base import PipelineStep
 from datatrove.pipeline.tokens.tokenizer import DocumentTokenizer
 
+from clearweb.filters.bounded_stats import report_top
+
 TOP_LABELS_IN_STATS = 50
 
 
@@ -80,12 +82,7 @@ class ShardTokenizer(DocumentTokenizer):
         tokens = Counter()
         for label, count in zip(labels, np.diff([0, *written.doc_ends]), strict=True):
             tokens[label] += int(count)
-        top = tokens.most_common(TOP_LABELS_IN_STATS)
-        for label, count in top:
-            self.stat_update(f"tokens:{label}", value=count)
-        if len(tokens) > len(top):
-            self.stat_update(f"tokens:(other {len(tokens) - len(top)} labels)",
-                             value=sum(tokens.values()) - sum(count for _, count in top))
+        report_top(self, "tokens", tokens, TOP_LABELS_IN_STATS)
         if self.counts_dir:
             folder = Path(self.counts_dir)
             folder.mkdir(parents=True, exist_ok=True)

@@ -18,6 +18,7 @@ from datatrove.data import Document
 from datatrove.pipeline.filters.base_filter import BaseFilter
 from datatrove.pipeline.writers.disk_base import DiskWriter
 
+from clearweb.filters.bounded_stats import report_top
 from clearweb.filters.langid.identifier import LanguageIdentifier
 
 TOP_LABELS_IN_STATS = 50
@@ -58,12 +59,7 @@ class LanguageLabeler(BaseFilter):
     def run(self, data, rank: int = 0, world_size: int = 1):
         yield from super().run(data, rank, world_size)
         kept = Counter({label: n for (label, ok), n in self._docs.items() if ok})
-        top = kept.most_common(TOP_LABELS_IN_STATS)
-        for label, count in top:
-            self.stat_update(f"lang:{label}", value=count)
-        if len(kept) > len(top):
-            self.stat_update(f"lang:(other {len(kept) - len(top)} labels)",
-                             value=sum(kept.values()) - sum(count for _, count in top))
+        report_top(self, "lang", kept, TOP_LABELS_IN_STATS)
         self.stat_update("labels_kept", value=len(kept))
         if self.counts_dir:
             self._write_counts(rank)

@@ -20,6 +20,7 @@ from datatrove.data import Document
 from datatrove.pipeline.filters.base_filter import BaseFilter
 from datatrove.pipeline.writers.disk_base import DiskWriter
 
+from clearweb.filters.bounded_stats import report_top
 from clearweb.filters.robots.crawler import RobotsFetch
 from clearweb.filters.robots.origins import origin_of
 from clearweb.filters.robots.rules import CompiledRules, RobotsTxt, Rule, normalize_url, path_of
@@ -129,9 +130,4 @@ class RobotsFilter(BaseFilter):
             if self._blocked_agents[agent]:
                 self.stat_update(f"blocked_{agent}", value=self._blocked_agents[agent])
         # Per-domain drops for the report, bounded so stats stay small at millions of domains.
-        top = self._dropped_domains.most_common(TOP_DOMAINS_PER_TASK)
-        for domain, count in top:
-            self.stat_update(f"domain:{domain}", value=count)
-        rest = sum(self._dropped_domains.values()) - sum(count for _, count in top)
-        if rest:
-            self.stat_update("domain:(other domains)", value=rest)
+        report_top(self, "domain", self._dropped_domains, TOP_DOMAINS_PER_TASK)
