@@ -12,6 +12,7 @@ import sys
 from collections.abc import Sequence
 
 from clearweb.pipeline.errors import ClearwebError
+from clearweb.pipeline.report_cli import add_report_commands
 from clearweb.pipeline.robots_cli import add_robots_commands
 from clearweb.pipeline.tokenizer_cli import add_tokenizer_commands
 from clearweb.pipeline.train_cli import add_train_command
@@ -122,6 +123,7 @@ def build_parser() -> argparse.ArgumentParser:
     _add_toxicity(sub)
     add_tokenizer_commands(sub)
     add_train_command(sub)
+    add_report_commands(sub)
     return parser
 
 

@@ -68,6 +68,7 @@ class PartitionedWriter(PipelineStep):
                     sizes[partition] += size
                     buffered += size
                     self.stat_update("documents")
+                    self.stat_update("doc_len", value=len(document.text))
                     if sizes[partition] >= self.target_file_bytes:
                         flush(partition)
                     elif buffered > self.max_buffer_bytes:

@@ -12,7 +12,10 @@ from __future__ import annotations
 
 import json
 import logging
+import sys
+import threading
 import time
+from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -120,6 +123,32 @@ def save_run_config(config: RunConfig) -> Path:
     return path
 
 
+@contextmanager
+def task_progress(phase: Phase):
+    """A progress bar of completed tasks while a local phase runs; nothing when stderr is no terminal."""
+    if not sys.stderr.isatty():
+        yield
+        return
+    from rich.progress import BarColumn, MofNCompleteColumn, Progress, TimeElapsedColumn
+
+    stop = threading.Event()
+    with Progress("[bold]{task.description}", BarColumn(), MofNCompleteColumn(), TimeElapsedColumn(),
+                  transient=True) as progress:
+        bar = progress.add_task(phase.name, total=phase.tasks)
+
+        def poll() -> None:
+            while not stop.wait(0.5):
+                progress.update(bar, completed=len(completed_ranks(phase.logs) & set(range(phase.tasks))))
+
+        watcher = threading.Thread(target=poll, daemon=True)
+        watcher.start()
+        try:
+            yield
+        finally:
+            stop.set()
+            watcher.join()
+
+
 def phase_complete(phase: Phase) -> bool:
     return len(completed_ranks(phase.logs) & set(range(phase.tasks))) == phase.tasks
 
@@ -142,7 +171,8 @@ def run_phases(config: RunConfig, phases: list[tuple[str, Phase]]) -> list[Stage
             continue
         started = time.monotonic()
         try:
-            executor.run()
+            with task_progress(phase):
+                executor.run()
         except Exception as exc:  # a task raised; its log has the traceback
             log.debug("phase %s of stage %s raised %r", phase.name, stage, exc)
         missing = phase.tasks - len(completed_ranks(phase.logs) & set(range(phase.tasks)))

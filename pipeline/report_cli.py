@@ -1,0 +1,54 @@
+"""``clearweb report RUN``, ``clearweb status RUN`` and ``clearweb why RUN URL_OR_ID``."""
+
+from __future__ import annotations
+
+import argparse
+import json
+from pathlib import Path
+
+from rich.console import Console
+from rich.table import Table
+
+from clearweb.pipeline.report_data import build_report
+from clearweb.pipeline.report_html import DOCUMENT_PHASES, render_html
+
+
+def cmd_report(args: argparse.Namespace) -> int:
+    run = Path(args.run)
+    report = build_report(run)
+    (run / "report.json").write_text(json.dumps(report, indent=1, ensure_ascii=False))
+    (run / "report.html").write_text(render_html(report), encoding="utf-8")
+    console = Console()
+    funnel = Table(title="Funnel")
+    for column in ("stage", "docs in", "docs out", "removed", "tokens out"):
+        funnel.add_column(column, justify="left" if column == "stage" else "right")
+    for stage in report["stages"]:
+        if stage["name"] in DOCUMENT_PHASES:
+            funnel.add_row(stage["name"], f"{stage['docs_in']:,}", f"{stage['docs_out']:,}",
+                           ", ".join(f"{k} {v:,}" for k, v in stage["removed"].items()) or "-",
+                           f"{stage['tokens_out']:,}" if stage["tokens_out"] else "-")
+    console.print(funnel)
+    if report.get("languages"):
+        languages = report["languages"]
+        console.print(f"languages: {languages['labels']} labels; top: " + ", ".join(
+            f"{r['label']} {r['docs']}" for r in languages["top"][:8]))
+    if report.get("fertility"):
+        console.print(f"tokenizer: Gini of tokens per byte {report['fertility']['gini_tokens_per_byte']:.3f}")
+    console.print(f"report: {run / 'report.html'} and {run / 'report.json'}")
+    return 0
+
+
+def add_report_commands(sub: argparse._SubParsersAction) -> None:
+    from clearweb.pipeline.status import cmd_status
+    from clearweb.pipeline.why import cmd_why
+
+    report = sub.add_parser("report", help="write RUN/report.html and report.json, print a summary")
+    report.add_argument("run", help="run directory")
+    report.set_defaults(handler=cmd_report)
+    status = sub.add_parser("status", help="tasks completed, failed and pending per stage")
+    status.add_argument("run", help="run directory")
+    status.set_defaults(handler=cmd_status)
+    why = sub.add_parser("why", help="where a document went, and why")
+    why.add_argument("run", help="run directory")
+    why.add_argument("document", help="its URL or id")
+    why.set_defaults(handler=cmd_why)

@@ -1,0 +1,165 @@
+"""report.html: one self-contained page (inline SVG charts, no scripts, no network) that opens from disk.
+
+Users decide thresholds and defend their data from it, so every chart has its table beside it and
+every removal reason has examples with the removed/ file they came from.
+"""
+
+from __future__ import annotations
+
+import html
+import json
+
+DOCUMENT_PHASES = ("fetch", "robots", "language", "compliance", "tokenize")
+_CSS = """
+body{font-family:system-ui,-apple-system,Segoe UI,sans-serif;margin:2rem auto;max-width:1100px;color:#1f2933;padding:0 1rem}
+h1{font-size:1.6rem} h2{margin-top:2.2rem;border-bottom:1px solid #d9e2ec;padding-bottom:.3rem}
+table{border-collapse:collapse;margin:.6rem 0;font-size:.9rem} td,th{padding:.25rem .6rem;border-bottom:1px solid #eef2f6;text-align:left}
+th{background:#f5f7fa} td.n{text-align:right;font-variant-numeric:tabular-nums}
+.grid{display:flex;flex-wrap:wrap;gap:1.5rem;align-items:flex-start} .muted{color:#7b8794;font-size:.85rem}
+code{background:#f5f7fa;padding:0 .2rem} .example{font-size:.85rem;margin:.3rem 0 .8rem 0}
+"""
+
+
+def esc(value) -> str:
+    return html.escape("" if value is None else str(value))
+
+
+def bar_chart(rows: list[tuple[str, float]], width: int = 520, marker: float | None = None,
+              marker_label: str = "", color: str = "#3e7cb1") -> str:
+    """Horizontal bars as inline SVG; an optional vertical marker (e.g. a threshold) on the value axis."""
+    if not rows:
+        return '<p class="muted">nothing to show</p>'
+    label_width, bar_height, gap = 170, 16, 4
+    peak = max([value for _, value in rows] + ([marker] if marker is not None else [])) or 1.0
+    scale = (width - label_width - 70) / peak
+    height = len(rows) * (bar_height + gap) + 10
+    parts = [f'<svg xmlns="http://www.w3.org/2000/svg" width="{width}" height="{height}" role="img">']
+    for i, (label, value) in enumerate(rows):
+        y = i * (bar_height + gap) + 4
+        parts.append(f'<text x="{label_width - 6}" y="{y + 12}" font-size="11" text-anchor="end">{esc(label)[:28]}</text>')
+        parts.append(f'<rect x="{label_width}" y="{y}" width="{max(value * scale, 0.5):.1f}" height="{bar_height}" '
+                     f'fill="{color}"><title>{esc(label)}: {value:,.4g}</title></rect>')
+        parts.append(f'<text x="{label_width + value * scale + 4:.1f}" y="{y + 12}" font-size="11">{value:,.4g}</text>')
+    if marker is not None:
+        x = label_width + marker * scale
+        parts.append(f'<line x1="{x:.1f}" y1="0" x2="{x:.1f}" y2="{height}" stroke="#c0392b" stroke-dasharray="4 3"/>')
+        parts.append(f'<text x="{x + 3:.1f}" y="{height - 2}" font-size="10" fill="#c0392b">{esc(marker_label)}</text>')
+    parts.append("</svg>")
+    return "".join(parts)
+
+
+def table(headers: list[str], rows: list[list], numeric_from: int = 1) -> str:
+    head = "".join(f"<th>{esc(h)}</th>" for h in headers)
+    body = []
+    for row in rows:
+        cells = []
+        for index, value in enumerate(row):
+            text = f"{value:,}" if isinstance(value, int) else (f"{value:,.3g}" if isinstance(value, float) else esc(value))
+            cells.append(f'<td class="n">{text}</td>' if index >= numeric_from else f"<td>{text}</td>")
+        body.append("<tr>" + "".join(cells) + "</tr>")
+    return f"<table><tr>{head}</tr>{''.join(body)}</table>"
+
+
+def _funnel(report: dict) -> str:
+    rows = [s for s in report["stages"] if s["name"] in DOCUMENT_PHASES]
+    chart = bar_chart([(f"{s['name']} out", s["docs_out"] or s["docs_in"]) for s in rows])
+    data = [[s["name"], s["docs_in"], s["docs_out"], s["chars_out"], s["tokens_out"] or "",
+             sum(s["removed"].values())] for s in rows]
+    return (f'<div class="grid">{chart}{table(["stage", "docs in", "docs out", "chars out", "tokens out", "removed"], data)}'
+            "</div>")
+
+
+def _removals(report: dict) -> str:
+    rows = [(f"{s['name']}: {reason}", n) for s in report["stages"] for reason, n in s["removed"].items()]
+    return f'<div class="grid">{bar_chart(rows, color="#c0392b")}{table(["stage: reason", "documents"], [list(r) for r in rows])}</div>'
+
+
+def _robots(robots: dict) -> str:
+    parts = [f'<p>Snapshot <code>{esc(robots["snapshot"])}</code> fetched {esc(robots["snapshot_date"])}; mode '
+             f'<code>{esc(robots["mode"])}</code>, unreachable robots.txt: <code>{esc(robots["on_unreachable"])}</code>.</p>',
+             f'<p class="muted">Agents: {esc(", ".join(robots["agents"]))}</p>',
+             "<h3>Removals per agent</h3>", bar_chart(sorted(robots["removed_per_agent"].items(), key=lambda kv: -kv[1])),
+             "<h3>Crawl outcomes</h3>",
+             f'<div class="grid">{bar_chart(sorted(robots["crawl_outcomes"].items()))}'
+             f'{table(["HTTP status class", "origins"], [[k, v] for k, v in sorted(robots["http_status"].items())])}</div>',
+             "<h3>Top domains by removals</h3>", table(["domain", "documents"], [list(r) for r in robots["top_domains"]])]
+    return "".join(parts)
+
+
+def _languages(languages: dict) -> str:
+    top = languages["top"]
+    rows = [[r["label"], r["docs"], r["bytes"], r["tokens"] or "", r["removed"]] for r in top]
+    tail = languages["tail"]
+    return (f'<p>{languages["labels"]} labels; global threshold {languages["threshold"]}. The long tail beyond the top '
+            f'{len(top)}: {tail["labels"]} labels, {tail["docs"]:,} documents, {tail["bytes"]:,} bytes.</p>'
+            f'<div class="grid">{bar_chart([(r["label"], r["docs"]) for r in top])}'
+            f'{table(["label", "docs", "bytes", "tokens", "removed"], rows)}</div>')
+
+
+def _compliance(compliance: dict) -> str:
+    parts = ["<h3>Licenses</h3>", f'<div class="grid">{bar_chart(sorted(compliance["license_distribution"].items(), key=lambda kv: -kv[1]))}'
+             f'{table(["opt-out", "documents removed"], [["TDM reservation", compliance["tdm_optouts"]], ["noai", compliance["noai_optouts"]], ["license policy", compliance["license_removed"]]])}</div>',
+             "<h3>Toxicity score histograms</h3>", '<div class="grid">']
+    for label, hist in sorted(compliance["toxicity_histograms"].items()):
+        edges = hist["edges"]
+        rows = [(f"[{edges[i]:g}, {edges[i + 1]:g})" if i + 1 < len(edges) else f">= {edges[i]:g}", count)
+                for i, count in enumerate(hist["counts"])]
+        threshold_bin = next((i for i, e in enumerate(edges) if hist["threshold"] is not None and e > hist["threshold"]),
+                             len(edges)) - 1
+        parts.append(f'<div><p><b>{esc(label)}</b> threshold {hist["threshold"]} (bin {threshold_bin}), removed '
+                     f'{hist["removed"]}</p>{bar_chart(rows, width=380)}</div>')
+    parts.append("</div><h3>PII replaced</h3>")
+    parts.append(f'<p>{compliance["pii_documents"]:,} documents had PII replaced.</p>')
+    parts.append(bar_chart(sorted(compliance["pii_per_entity"].items(), key=lambda kv: -kv[1])))
+    entities = sorted({e for counts in compliance["pii_per_language"].values() for e in counts})
+    parts.append(table(["language", *entities], [[label, *[counts.get(e, 0) for e in entities]]
+                                                  for label, counts in compliance["pii_per_language"].items()]))
+    return "".join(parts)
+
+
+def _fertility(fertility: dict) -> str:
+    rows = [[label, r["documents"], r["chars_per_token"], r["bytes_per_token"], r["tokens_per_word"]]
+            for label, r in fertility["languages"].items()]
+    return (f'<p>Vocabulary {fertility["vocab_size"]:,}; Gini coefficient of tokens per byte across '
+            f'{len(rows)} languages: <b>{fertility["gini_tokens_per_byte"]:.3f}</b> (lower is fairer; Apertus: 0.205 '
+            f'on 60 FLORES languages).</p><div class="grid">'
+            f'{bar_chart([(label, r["bytes_per_token"]) for label, r in fertility["languages"].items()])}'
+            f'{table(["language", "docs", "chars/token", "bytes/token", "tokens/word"], rows)}</div>')
+
+
+def _time(report: dict) -> str:
+    rows = [[s["name"], s["tasks"], s["task_seconds"], s["docs_per_task_second"] or ""] for s in report["stages"]]
+    return table(["phase", "tasks", "task-seconds", "docs per task-second"], rows)
+
+
+def _examples(examples: dict) -> str:
+    parts = []
+    for reason, rows in examples.items():
+        parts.append(f"<h3>{esc(reason)}</h3>")
+        for row in rows:
+            parts.append(f'<div class="example"><b>{esc(row["url"])}</b><br>{esc(row["text"])}…<br>'
+                         f'<span class="muted">{esc(row["file"])}</span></div>')
+    return "".join(parts) or '<p class="muted">no removals</p>'
+
+
+def render_html(report: dict) -> str:
+    config = report["config"]
+    sections = [("Funnel", _funnel(report)), ("Removals by reason", _removals(report))]
+    if report.get("robots"):
+        sections.append(("robots.txt opt-outs", _robots(report["robots"])))
+    if report.get("languages"):
+        sections.append(("Languages", _languages(report["languages"])))
+    if report.get("compliance"):
+        sections.append(("Compliance: licenses, TDM, toxicity, PII", _compliance(report["compliance"])))
+    if report.get("fertility"):
+        sections.append(("Tokenizer fertility", _fertility(report["fertility"])))
+    sections.append(("Time per phase", _time(report)))
+    sections.append(("Examples of removed documents", _examples(report["examples"])))
+    body = "".join(f"<h2>{esc(title)}</h2>{content}" for title, content in sections)
+    versions = ", ".join(f"{k} {v}" for k, v in report["versions"].items())
+    return (f"<!DOCTYPE html><html><head><meta charset='utf-8'><title>clearweb report: {esc(report['run_dir'])}</title>"
+            f"<style>{_CSS}</style></head><body><h1>clearweb filter statistics</h1>"
+            f"<p><code>{esc(report['run_dir'])}</code>, generated {esc(report['generated_at'])}</p>"
+            f"<p class='muted'>{esc(versions)}</p>"
+            f"<details><summary>Run configuration</summary><pre>{esc(json.dumps(config, indent=1))}</pre></details>"
+            f"{body}</body></html>")

@@ -1,0 +1,48 @@
+"""``clearweb status RUN``: per phase, tasks completed / failed / pending, and failed tasks' log tails.
+
+A task is completed when datatrove wrote its completion marker, failed when its log exists and
+records an error but it has no marker (a crash or a kill leaves such a log), pending otherwise.
+"""
+
+from __future__ import annotations
+
+import argparse
+from pathlib import Path
+
+from rich.console import Console
+from rich.table import Table
+
+from clearweb.pipeline.run_stats import completed, run_config, run_phases
+
+LOG_TAIL_LINES = 8
+
+
+def task_states(phase) -> tuple[set[int], set[int], set[int]]:
+    done = completed(phase) & set(range(phase.tasks))
+    failed = set()
+    for rank in set(range(phase.tasks)) - done:
+        log = phase.logs / "logs" / f"task_{rank:05d}.log"
+        if log.is_file() and "ERROR" in log.read_text(errors="replace"):
+            failed.add(rank)
+    return done, failed, set(range(phase.tasks)) - done - failed
+
+
+def cmd_status(args: argparse.Namespace) -> int:
+    run = Path(args.run)
+    config = run_config(run)
+    console = Console()
+    table = Table(title=f"clearweb status: {run}")
+    for column in ("phase", "tasks", "completed", "failed", "pending"):
+        table.add_column(column, justify="left" if column == "phase" else "right")
+    failures = []
+    for _stage, phase in run_phases(config):
+        done, failed, pending = task_states(phase)
+        table.add_row(phase.name, str(phase.tasks), str(len(done)), str(len(failed)), str(len(pending)))
+        failures.extend((phase, rank) for rank in sorted(failed))
+    console.print(table)
+    for phase, rank in failures:
+        log = phase.logs / "logs" / f"task_{rank:05d}.log"
+        tail = log.read_text(errors="replace").rstrip().splitlines()[-LOG_TAIL_LINES:]
+        print(f"{phase.name} task {rank} failed: {log}")  # plain print: log lines must not be re-wrapped
+        print("\n".join(f"    {line}" for line in tail))
+    return 0

@@ -1,0 +1,115 @@
+"""The filter statistics report, `why` and `status`, on a demo run."""
+
+import json
+import re
+
+import pyarrow.parquet as pq
+import pytest
+
+from clearweb.pipeline.cli import main
+
+
+@pytest.fixture(scope="module")
+def run(tmp_path_factory):
+    out = tmp_path_factory.mktemp("demo")
+    assert main(["demo", "--out", str(out)]) == 0
+    return out / "run"
+
+
+def per_task(run, phase_logs, step_part, key):
+    total = 0
+    for path in sorted((run / phase_logs / "stats").glob("*.json")):
+        for step in json.loads(path.read_text()):
+            if step_part in step["name"]:
+                value = step["stats"].get(key, 0)
+                total += value["total"] if isinstance(value, dict) else value
+    return total
+
+
+def test_report_has_every_section_with_numbers(run, capsys):
+    assert main(["report", str(run)]) == 0
+    assert "Funnel" in capsys.readouterr().out
+    report = json.loads((run / "report.json").read_text())
+    stages = {s["name"]: s for s in report["stages"]}
+    assert stages["fetch"]["docs_in"] == 320 and stages["robots"]["removed"]["robots"] > 0
+    assert stages["tokenize"]["tokens_out"] > 0 and stages["tokenize"]["docs_out"] == stages["compliance"]["docs_out"]
+    assert all(s["task_seconds"] > 0 for s in report["stages"] if s["name"] != "tokenize_merge")
+    robots = report["robots"]
+    assert robots["snapshot_date"] and sum(robots["removed_per_agent"].values()) > 0 and robots["top_domains"]
+    assert {"ok", "unavailable", "unreachable"} <= set(robots["crawl_outcomes"])
+    assert report["languages"]["labels"] == 20 and report["languages"]["top"][0]["tokens"] > 0
+    compliance = report["compliance"]
+    assert compliance["tdm_optouts"] > 0 and compliance["noai_optouts"] > 0
+    assert "unknown" in compliance["license_distribution"] and len(compliance["license_distribution"]) > 2
+    assert any(h["removed"] for h in compliance["toxicity_histograms"].values())
+    assert compliance["pii_per_entity"]["email"] > 0 and compliance["pii_per_language"]
+    assert report["fertility"]["gini_tokens_per_byte"] > 0
+    assert {"robots: robots", "compliance: toxicity", "compliance: noai"} <= set(report["examples"])
+    page = (run / "report.html").read_text()
+    for title in ("Funnel", "Removals by reason", "robots.txt opt-outs", "Languages", "Toxicity score histograms",
+                  "PII replaced", "Tokenizer fertility", "Time per phase", "Examples of removed documents"):
+        assert title in page
+    assert "<script" not in page and not re.search(r'(src|href)="https?://', page)  # opens offline
+
+
+def test_report_numbers_are_sums_of_per_task_stats(run):
+    main(["report", str(run)])
+    stages = {s["name"]: s for s in json.loads((run / "report.json").read_text())["stages"]}
+    assert stages["fetch"]["docs_in"] == per_task(run, "fetch/logs", "Shard reader", "documents")
+    assert stages["robots"]["removed"]["robots"] == per_task(run, "robots/logs", "opt-out", "dropped_robots")
+    assert stages["compliance"]["removed"]["toxicity"] == per_task(run, "compliance/logs", "Toxicity",
+                                                                   "dropped_toxicity")
+
+
+def test_resumed_run_reports_every_task(run, capsys):
+    # Forget task 2 of the fetch phase and run again: only that task runs, and datatrove's own
+    # stats.json then covers one task; the report still counts all four.
+    logs = run / "fetch" / "logs"
+    (logs / "completions" / "00002").unlink()
+    (logs / "stats" / "00002.json").unlink()
+    assert main(["demo", "--out", str(run.parent)]) == 0
+    capsys.readouterr()
+    invocation = json.loads((logs / "stats.json").read_text())
+    reader = next(step for step in invocation if "Shard reader" in step["name"])
+    documents = reader["stats"]["documents"]
+    assert (documents["total"] if isinstance(documents, dict) else documents) < 320
+    main(["report", str(run)])
+    stages = {s["name"]: s for s in json.loads((run / "report.json").read_text())["stages"]}
+    assert stages["fetch"]["docs_in"] == 320 and stages["fetch"]["task_stats_files"] == 4
+
+
+def test_why_for_kept_robots_removed_and_pii_rewritten(run, capsys):
+    robots_removed = pq.read_table(next((run / "robots" / "removed").glob("*.parquet"))).to_pylist()[0]
+    assert main(["why", str(run), robots_removed["url"]]) == 0
+    out = capsys.readouterr().out
+    assert "removed by stage robots" in out and "rule: " in out and "fetched " in out
+    rewritten = next(row for path in sorted((run / "compliance" / "output").rglob("*.parquet"))
+                     for row in pq.read_table(path).to_pylist() if (row["pii_counts"] or {}).get("email"))
+    assert main(["why", str(run), rewritten["id"]]) == 0
+    out = capsys.readouterr().out
+    assert "kept: in " in out and "PII replaced: email x" in out
+    assert main(["why", str(run), "http://not.in.this.run/"]) == 2
+
+
+def test_status_after_a_failed_task(tmp_path, capsys):
+    from clearweb.pipeline.demo.server import LoopbackServer, Response
+    from tests.helpers import html_page, write_warc
+
+    root = tmp_path / "www"
+    for name in ("a", "b"):
+        write_warc(root / f"{name}.warc.gz", [{"url": f"https://{name}.example/", "body": html_page(name)}])
+    with LoopbackServer(root, max_requests=50, max_lifetime_s=60) as server:
+        server.add("*", "/b.warc.gz", Response(status=500))
+        (tmp_path / "c.yaml").write_text(f"""run_dir: {tmp_path / 'run'}
+executor: {{tasks: 2, workers: 1}}
+stages:
+  fetch:
+    inputs: [{{path: "{server.url}/a.warc.gz"}}, {{path: "{server.url}/b.warc.gz"}}]
+    download: {{retries: 0}}
+""")
+        assert main(["run", str(tmp_path / "c.yaml")]) == 1
+    capsys.readouterr()
+    assert main(["status", str(tmp_path / "run")]) == 0
+    out = capsys.readouterr().out
+    assert re.search(r"fetch\s+│\s+2\s+│\s+1\s+│\s+1\s+│\s+0", out)
+    assert "fetch task 1 failed" in out and "b.warc.gz: download failed" in out
