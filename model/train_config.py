@@ -71,7 +71,8 @@ class Training(Strict):
 
 class SlurmTraining(Strict):
     nodes: int = Field(1, ge=1)
-    gpus_per_node: int = Field(4, ge=1)
+    gpus_per_node: int = Field(4, ge=1, description="processes per node (one per GPU)")
+    use_gpus: bool = Field(True, description="request GPUs; false starts CPU processes (gloo)")
     partition: str = "normal"
     time: str = "12:00:00"
     cpus_per_task: int = Field(16, ge=1)

@@ -27,6 +27,7 @@ def _add_run(sub: argparse._SubParsersAction) -> None:
     run.add_argument("--workers", type=int, help="overrides executor.workers")
     run.add_argument("--set", action="append", default=[], metavar="KEY=VALUE",
                      help="override a config key, e.g. --set stages.fetch.limit=100 (repeatable)")
+    run.add_argument("--wait", action="store_true", help="slurm: block until every submitted stage has completed")
     run.set_defaults(handler=_cmd_run)
 
 
@@ -37,6 +38,8 @@ def _add_demo(sub: argparse._SubParsersAction) -> None:
     demo.add_argument("--out", default="demo-out", help="folder for the crawl and the run (default: demo-out)")
     demo.add_argument("--tasks", type=int, help="tasks per stage (default from demo.yaml)")
     demo.add_argument("--workers", type=int, help="tasks run at once (default from demo.yaml)")
+    demo.add_argument("--executor", choices=["local", "slurm"], help="slurm: run every stage as array jobs and wait")
+    demo.add_argument("--set", action="append", default=[], metavar="KEY=VALUE", help="override a demo.yaml key")
     demo.set_defaults(handler=_cmd_demo)
 
 
@@ -67,7 +70,7 @@ def _cmd_run(args: argparse.Namespace) -> int:
 
     config = load_config(args.config, _overrides(args))
     stages = [s.strip() for s in args.stages.split(",") if s.strip()] if args.stages else None
-    _print_results(run_stages(config, args.config, stages))
+    _print_results(run_stages(config, args.config, stages, wait=args.wait))
     return 0
 
 

@@ -45,8 +45,8 @@ class SlurmSettings(StrictModel):
     partition: str = "normal"
     time: str = "04:00:00"
     cpus_per_task: int = Field(1, ge=1)
-    mem_per_cpu_gb: float = Field(2, gt=0)
-    qos: str = "normal"
+    mem_per_cpu_gb: int = Field(2, ge=1)
+    qos: str | None = Field(None, description="omitted when unset")
     sbatch_args: dict[str, str] = Field(default_factory=dict)
     env_command: str | None = None
     venv_path: str | None = None

@@ -127,7 +127,7 @@ class ShardReader(BaseReader):
             self.stat_update("skipped_empty_text")
             return None
         line = item.pop("_line", index)
-        doc_id = item.pop(shard.id_key, None) or f"{shard.location}#{line}"
+        doc_id = item.pop(shard.id_key, None) or f"{shard.name}#{line}"
         decoded_by = item.pop("_decoded_by", "utf8")
         if decoded_by != "utf8":
             self.stat_update(f"decoded_{decoded_by}")
@@ -137,7 +137,7 @@ class ShardReader(BaseReader):
         if "fetch_date" not in metadata and "date" in metadata:
             metadata["fetch_date"] = str(metadata.pop("date"))
         metadata.update(url_provenance(metadata.get("url")))
-        metadata["source_file"] = shard.location
+        metadata["source_file"] = shard.name
         metadata.setdefault("signals", None)
         if shard.html:
             metadata[HTML_FLAG] = True

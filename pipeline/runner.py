@@ -76,12 +76,12 @@ def make_executor(config: RunConfig, phase: Phase, pipeline: list,
 
         return LocalPipelineExecutor(pipeline, tasks=tasks, workers=workers, logging_dir=logs, skip_completed=True)
     if kind == "slurm":
-        from datatrove.executor import SlurmPipelineExecutor
+        from clearweb.pipeline.slurm import ClearwebSlurmExecutor
 
         slurm = config.executor.slurm
-        return SlurmPipelineExecutor(
+        return ClearwebSlurmExecutor(
             pipeline, tasks=tasks, workers=workers, time=slurm.time, partition=slurm.partition,
-            cpus_per_task=slurm.cpus_per_task, mem_per_cpu_gb=slurm.mem_per_cpu_gb, qos=slurm.qos,
+            cpus_per_task=slurm.cpus_per_task, mem_per_cpu_gb=slurm.mem_per_cpu_gb, qos=slurm.qos or "",
             job_name=f"{slurm.job_name_prefix}_{phase.name}", env_command=slurm.env_command,
             venv_path=slurm.venv_path, sbatch_args=dict(slurm.sbatch_args) or None,
             max_array_size=slurm.max_array_size, depends=depends, logging_dir=logs, skip_completed=True,
@@ -153,8 +153,9 @@ def phase_complete(phase: Phase) -> bool:
     return len(completed_ranks(phase.logs) & set(range(phase.tasks))) == phase.tasks
 
 
-def run_phases(config: RunConfig, phases: list[tuple[str, Phase]]) -> list[StageResult]:
-    """Run (local) or submit (slurm, ray) phases in order; ``phases`` pairs each with its stage."""
+def run_phases(config: RunConfig, phases: list[tuple[str, Phase]], wait: bool = False) -> list[StageResult]:
+    """Run (local) or submit (slurm, ray) phases in order; ``phases`` pairs each with its stage.
+    With ``wait``, a Slurm submission blocks until every phase completed (or fails with the status)."""
     check_executor_available(config)
     save_run_config(config)
     results: list[StageResult] = []
@@ -182,6 +183,14 @@ def run_phases(config: RunConfig, phases: list[tuple[str, Phase]]) -> list[Stage
         results.append(StageResult(phase.name, "ran", phase.tasks, time.monotonic() - started))
     if previous is not None:
         previous.run()  # submits the whole chain of dependencies
+        if wait and config.executor.type == "slurm":
+            from clearweb.pipeline.slurm import wait_for_phases
+
+            submitted = [phase for _, phase in phases if not phase_complete(phase)]
+            names = [f"{config.executor.slurm.job_name_prefix}_{phase.name}" for phase in submitted]
+            wait_for_phases(submitted, names, phase_complete)
+            results = [StageResult(r.name, "ran" if r.status == "submitted" else r.status, r.tasks, r.seconds)
+                       for r in results]
     return results
 
 
@@ -195,9 +204,10 @@ def check_prerequisites(config: RunConfig, source: str, names: list[str]) -> Non
                                                     f"run it first (clearweb run {source} --stages {earlier})")
 
 
-def run_stages(config: RunConfig, source: str, stages: list[str] | None = None) -> list[StageResult]:
+def run_stages(config: RunConfig, source: str, stages: list[str] | None = None, wait: bool = False) -> list[StageResult]:
     """Run the selected stages (all enabled ones by default), phase by phase."""
     names = select_stages(config, stages)
     if stages:
         check_prerequisites(config, source, names)
-    return run_phases(config, [(name, phase) for name in names for phase in STAGE_PHASES[name](config, source)])
+    return run_phases(config, [(name, phase) for name in names for phase in STAGE_PHASES[name](config, source)],
+                      wait)

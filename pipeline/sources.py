@@ -32,13 +32,20 @@ _FORMAT_SUFFIXES = {".warc": "warc", ".arc": "warc", ".jsonl": "jsonl", ".json":
 
 @dataclass(frozen=True)
 class Shard:
-    """One input file and how to read it."""
+    """One input file and how to read it. ``name`` identifies it in ``source_file`` and generated
+    ids: the paths-file entry for Common Crawl-style inputs (``crawl-data/CC-MAIN-.../x.warc.gz``,
+    the same whichever mirror or port served it, so outputs are reproducible), else the location."""
 
     location: str
     format: str
     html: bool
     text_key: str = "text"
     id_key: str = "id"
+    name: str = ""
+
+    def __post_init__(self) -> None:
+        if not self.name:
+            object.__setattr__(self, "name", self.location)
 
 
 def infer_format(location: str) -> str | None:
@@ -92,15 +99,15 @@ def resolve_shards(specs: list[InputSpec], fetcher: HttpFetcher, source: str = "
     for index, spec in enumerate(specs):
         key = f"stages.fetch.inputs[{index}]"
         if spec.path:
-            locations = _expand_path(spec.path)
+            entries = [(location, location) for location in _expand_path(spec.path)]
         else:
             paths_file = spec.paths_file or f"{spec.base_url.rstrip('/')}/crawl-data/{spec.crawl}/warc.paths.gz"
-            locations = [_join(spec.base_url, line) for line in read_paths_file(paths_file, fetcher)]
+            entries = [(_join(spec.base_url, line), line) for line in read_paths_file(paths_file, fetcher)]
         if spec.max_files:
-            locations = locations[: spec.max_files]
-        if not locations:
+            entries = entries[: spec.max_files]
+        if not entries:
             raise ConfigError(source, key, "matches no file")
-        for location in locations:
+        for location, name in entries:
             fmt = spec.format or infer_format(location)
             if fmt is None:
                 raise ConfigError(source, f"{key}.format", f"cannot infer the format of {location}; set format")
@@ -108,7 +115,7 @@ def resolve_shards(specs: list[InputSpec], fetcher: HttpFetcher, source: str = "
                 raise ConfigError(source, key, f"{location} is also listed by inputs[{seen[location]}]")
             seen[location] = index
             html = spec.html if spec.html is not None else fmt == "warc"
-            shards.append(Shard(location, fmt, html, spec.text_key, spec.id_key))
+            shards.append(Shard(location, fmt, html, spec.text_key, spec.id_key, name))
     return shards
 
 

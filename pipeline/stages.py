@@ -100,7 +100,11 @@ def previous_output(config: RunConfig, name: str) -> Path:
 
 
 def stage_reader(config: RunConfig, name: str) -> ParquetReader:
-    return ParquetReader(str(previous_output(config, name)), glob_pattern="**/*.parquet")
+    reader = ParquetReader(str(previous_output(config, name)), glob_pattern="**/*.parquet")
+    # datatrove would add the intermediate file's absolute path (it names the run directory, so two
+    # runs could never produce identical outputs); provenance is source_file, set at fetch.
+    reader.add_file_path = False
+    return reader
 
 
 def make_fetcher(run_dir: str | Path, stage: FetchStage) -> HttpFetcher:
@@ -275,7 +279,9 @@ def tokenize_phases(config: RunConfig, source: str) -> list[Phase]:
     documents = stage_dirs(config.run_dir, reads_from[-1]).output
 
     def tokenize() -> list[PipelineStep]:
-        steps: list[PipelineStep] = [ParquetReader(str(documents), glob_pattern="**/*.parquet")]
+        reader = ParquetReader(str(documents), glob_pattern="**/*.parquet")
+        reader.add_file_path = False
+        steps: list[PipelineStep] = [reader]
         if stage.mixture:
             steps.append(LanguageMixture(stage.mixture))
         steps.append(ShardTokenizer(str(tokenized), str(tokenizer_json(config)), counts_dir=str(dirs.logs / "tokens"),

@@ -30,6 +30,8 @@ def cmd_train(args: argparse.Namespace) -> int:
     from clearweb.pipeline.errors import InputError
 
     config = load_train_config(args.config, list(args.set))
+    if args.slurm:
+        return submit_training(args, config)
     try:
         result = train(config, stop_after=args.stop_after)
     except (FileNotFoundError, ValueError) as exc:
@@ -55,6 +57,34 @@ def cmd_bench_train(args: argparse.Namespace) -> int:
     return 0
 
 
+def submit_training(args: argparse.Namespace, config) -> int:
+    """Write OUT/train.slurm (srun torchrun with a c10d rendezvous) and submit it."""
+    import sys
+    import time
+    from pathlib import Path
+
+    from clearweb.pipeline.errors import RunFailed
+    from clearweb.pipeline.slurm import queued_jobs, submit, training_script
+
+    out = Path(config.training.out_dir).resolve()
+    out.mkdir(parents=True, exist_ok=True)
+    script = training_script(args.config, config.slurm, sys.executable, list(args.set), out)
+    job = submit(script, out / "train.slurm")
+    print(f"submitted Slurm job {job} ({config.slurm.nodes} node(s) x {config.slurm.gpus_per_node} processes): "
+          f"{out / 'train.slurm'}")
+    if not args.wait:
+        return 0
+    while queued_jobs(["clearweb_train"]):
+        time.sleep(2)
+    metrics = out / "metrics.jsonl"
+    steps = len(metrics.read_text().splitlines()) if metrics.is_file() else 0
+    if steps < config.training.steps:
+        raise RunFailed(f"training job {job} ended after {steps} of {config.training.steps} steps; "
+                        f"see {out / f'slurm-{job}.out'}")
+    print(f"training job {job} finished {steps} steps")
+    return 0
+
+
 def add_train_command(sub: argparse._SubParsersAction) -> None:
     bench = sub.add_parser("bench", help="throughput benchmarks")
     benches = bench.add_subparsers(dest="bench_command", metavar="COMMAND", required=True)
@@ -75,4 +105,7 @@ def add_train_command(sub: argparse._SubParsersAction) -> None:
     train.add_argument("--set", action="append", default=[], metavar="KEY=VALUE",
                        help="override a key, e.g. --set training.steps=100")
     train.add_argument("--stop-after", type=int, help="stop after this many steps (a checkpoint is written)")
+    train.add_argument("--slurm", action="store_true",
+                       help="submit as an sbatch job: srun torchrun on slurm.nodes x slurm.gpus_per_node")
+    train.add_argument("--wait", action="store_true", help="with --slurm: block until the job has finished")
     train.set_defaults(handler=cmd_train)

@@ -49,7 +49,7 @@ def test_slurm_mapping(config):
     assert (executor.cpus_per_task, executor.mem_per_cpu_gb, executor.max_array_size) == (2, 3, 1000)
     assert executor.job_name == "clearweb_fetch"
     assert executor.env_command == "source /opt/venv/bin/activate"
-    assert executor._sbatch_args == {"account": "a-data"}
+    assert executor._sbatch_args == {"kill-on-invalid-dep": "yes", "account": "a-data"}
     assert executor.logging_dir.path == str(stage_dirs(config.run_dir, "fetch").logs)
     assert executor.skip_completed
 
@@ -61,7 +61,8 @@ def test_local_mapping_and_worker_cap(config):
     assert stage_tasks(local, "fetch") == (600, 100)
 
 
-@pytest.mark.skipif(shutil.which("sbatch") is not None, reason="sbatch is installed here")
-def test_missing_sbatch_is_reported(config):
+def test_missing_sbatch_is_reported(config, monkeypatch):
+    monkeypatch.setenv("PATH", "")
+    assert shutil.which("sbatch") is None
     with pytest.raises(ConfigError, match="slurm: sbatch is not on PATH"):
         check_executor_available(config)

@@ -59,7 +59,7 @@ def run_demo(out: str | Path, overrides: list[str] | None = None) -> Path:
         os.environ.update(variables)
         try:
             config = load_config(config_path, [f"run_dir={out / 'run'}", *(overrides or [])])
-            results = run_stages(config, str(config_path))
+            results = run_stages(config, str(config_path), wait=True)
         finally:
             for name, value in previous.items():
                 if value is None:
