@@ -1,8 +1,10 @@
 """The embedded demo: the crawl has what the issue asks for, and `clearweb demo` runs end to end."""
 
 import gzip
+import hashlib
 import re
 from collections import Counter
+from pathlib import Path
 
 import pytest
 import requests
@@ -85,3 +87,17 @@ def test_demo_end_to_end(tmp_path, capsys):
     # Run again: the completed stage is skipped and the data is unchanged.
     assert main(["demo", "--out", str(tmp_path / "demo")]) == 0
     assert "already complete" in capsys.readouterr().out
+
+
+def test_two_runs_give_byte_identical_outputs(tmp_path, capsys):
+    for name in ("first", "second"):
+        assert main(["demo", "--out", str(tmp_path / name)]) == 0
+    capsys.readouterr()
+
+    def digest(run: Path) -> dict[str, str]:
+        files = [p for stage in ("fetch", "robots", "language", "compliance", "tokenize")
+                 for p in sorted((run / stage / "output").rglob("*")) if p.suffix in (".parquet", ".ds", ".index")]
+        return {str(p.relative_to(run)): hashlib.sha256(p.read_bytes()).hexdigest() for p in files}
+
+    first, second = digest(tmp_path / "first" / "run"), digest(tmp_path / "second" / "run")
+    assert first == second and len(first) > 20
