@@ -30,9 +30,13 @@ class ShardBatches:
             raise ValueError(f"{folder}: {self.offsets[-1]} tokens make {self.windows} windows of {seq_len + 1}, "
                              f"fewer than one batch of {batch_size} per rank")
         self.next_batch = 0
+        self._epoch_order: tuple[int, np.ndarray] | None = None
 
     def _order(self, epoch: int) -> np.ndarray:
-        return np.random.default_rng([self.seed, epoch]).permutation(self.windows)
+        """The epoch's window permutation, computed once per epoch (it has one entry per window)."""
+        if self._epoch_order is None or self._epoch_order[0] != epoch:
+            self._epoch_order = (epoch, np.random.default_rng([self.seed, epoch]).permutation(self.windows))
+        return self._epoch_order[1]
 
     def _tokens(self, start: int, length: int) -> np.ndarray:
         """Tokens [start, start + length) of the concatenated stream."""

@@ -43,7 +43,6 @@ PEAK_BF16_FLOPS = {"H100": 989e12, "H200": 989e12, "GH200": 989e12, "A100": 312e
 @dataclass
 class TrainResult:
     losses: list[float]
-    tokens_per_second: float
     export_dir: Path | None
 
 
@@ -79,12 +78,13 @@ class Distributed:
     def main(self) -> bool:
         return self.rank == 0
 
-    def mean(self, value: float) -> float:
-        if self.world_size == 1:
-            return value
-        tensor = torch.tensor([value], device=self.device)
-        dist.all_reduce(tensor)
-        return tensor.item() / self.world_size
+    def mean(self, value: torch.Tensor) -> float:
+        """Mean over ranks of a scalar tensor, as a number (the step's one host-device sync)."""
+        if self.world_size > 1:
+            value = value.clone()
+            dist.all_reduce(value)
+            value /= self.world_size
+        return value.item()
 
 
 def build_model(config: ApertusConfig, settings, env: Distributed) -> torch.nn.Module:
@@ -104,8 +104,7 @@ def compute_loss(model, batch: torch.Tensor, config: ApertusConfig, settings, au
     with autocast():
         logits = model(inputs)
     goldfish = settings.goldfish
-    mask = loss_mask(inputs, labels, config.eos_token_id, goldfish.k if goldfish else None,
-                     goldfish.h if goldfish else 50)
+    mask = loss_mask(inputs, labels, config.eos_token_id, *((goldfish.k, goldfish.h) if goldfish else (None,)))
     losses = F.cross_entropy(logits.float().reshape(-1, logits.shape[-1]), labels.reshape(-1), reduction="none")
     return (losses * mask.reshape(-1)).sum() / mask.sum().clamp(min=1.0)
 
@@ -165,7 +164,7 @@ def export_hf(model, config: ApertusConfig, folder: Path, env: Distributed) -> P
     state = get_model_state_dict(model, options=StateDictOptions(full_state_dict=True, cpu_offload=True))
     if env.main:
         folder.mkdir(parents=True, exist_ok=True)
-        state = {key.removeprefix("_orig_mod."): value.detach().cpu().contiguous() for key, value in state.items()}
+        state = {key.removeprefix("_orig_mod."): value.contiguous() for key, value in state.items()}  # on CPU already
         save_file(state, str(folder / "model.safetensors"), metadata={"format": "pt"})
         config.save_json(folder / "config.json", dtype="float32")
     return folder
@@ -195,30 +194,29 @@ def train(train_config: TrainConfig, stop_after: int | None = None, log=print) -
             log(f"resumed from {latest} at step {start}")
     use_bf16 = settings.precision == "bf16" or (settings.precision == "auto" and env.device.type == "cuda")
     autocast = (lambda: torch.autocast(env.device.type, dtype=torch.bfloat16)) if use_bf16 else nullcontext
-    tokens_per_step = settings.micro_batch_size * settings.grad_accum * settings.seq_len * env.world_size
+    tokens_per_device = settings.micro_batch_size * settings.grad_accum * settings.seq_len
     flops, peak = flops_per_token(config, settings.seq_len), peak_flops(settings.peak_flops)
     metrics = open(out / "metrics.jsonl", "a") if env.main else None
     batches = iter(data)
     end = settings.steps if stop_after is None else min(settings.steps, start + stop_after)
-    rate = 0.0
     model.train()
     for step in range(start, end):
         started = time.perf_counter()
         lr = wsd_lr(step, settings.lr, settings.warmup, settings.steps, settings.cooldown, settings.min_lr)
         for group in optimizer.param_groups:
             group["lr"] = lr
-        step_loss = 0.0
+        step_loss = torch.zeros((), device=env.device)
         for _ in range(settings.grad_accum):
             loss = compute_loss(model, next(batches).to(env.device), config, settings, autocast)
             (loss / settings.grad_accum).backward()
-            step_loss += loss.item() / settings.grad_accum
+            step_loss += loss.detach() / settings.grad_accum
         torch.nn.utils.clip_grad_norm_(model.parameters(), settings.grad_clip)
         optimizer.step()
         optimizer.zero_grad(set_to_none=True)
         step_loss = env.mean(step_loss)
         losses.append(step_loss)
         elapsed = time.perf_counter() - started
-        rate = tokens_per_step / elapsed / env.world_size  # per device
+        rate = tokens_per_device / elapsed
         mfu = rate * flops / peak if peak else None
         memory = torch.cuda.max_memory_allocated() / 2**30 if env.device.type == "cuda" else None
         if metrics is not None:
@@ -238,4 +236,4 @@ def train(train_config: TrainConfig, stop_after: int | None = None, log=print) -
         exported = export_hf(model, config, out / "hf", env)
     if env.world_size > 1:
         dist.barrier()
-    return TrainResult(losses, rate, exported if env.main else None)
+    return TrainResult(losses, exported if env.main else None)

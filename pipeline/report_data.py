@@ -64,9 +64,9 @@ def _stage_row(name: str, steps: list[StepTotals], tasks: int, files: int) -> di
 def _examples(removed: Path) -> dict[str, list[dict]]:
     examples: dict[str, list[dict]] = defaultdict(list)
     for path in sorted(removed.rglob("*.parquet")) if removed.is_dir() else []:
-        table = pq.read_table(path, columns=[c for c in ("removed_by", "url", "text", "id")
-                                             if c in pq.read_schema(path).names])
-        for row in table.to_pylist():
+        parquet = pq.ParquetFile(path)
+        columns = [c for c in ("removed_by", "url", "text", "id") if c in parquet.schema_arrow.names]
+        for row in parquet.read(columns=columns).to_pylist():
             reason = row.get("removed_by") or "unknown"
             if len(examples[reason]) < EXAMPLES_PER_REASON:
                 examples[reason].append({"url": row.get("url") or row.get("id"), "text": (row.get("text") or "")[:200],
@@ -126,11 +126,12 @@ def _compliance(config, steps: list[StepTotals]) -> dict | None:
     per_language: dict[str, Counter] = defaultdict(Counter)
     output = stage_dirs(config.run_dir, "compliance").output
     for path in sorted(output.rglob("*.parquet")):
-        names = pq.read_schema(path).names
+        parquet = pq.ParquetFile(path)
+        names = parquet.schema_arrow.names
         if "pii_counts" not in names:
             continue
         columns = ["pii_counts"] + [c for c in ("language", "language_script") if c in names]
-        for row in pq.read_table(path, columns=columns).to_pylist():
+        for row in parquet.read(columns=columns).to_pylist():
             label = f"{row.get('language')}_{row.get('language_script')}" if row.get("language") else "und"
             per_language[label].update({k: v for k, v in (row["pii_counts"] or {}).items() if v})
     return {"license_distribution": {k.removeprefix("license:"): int(v) for k, v in license_stats.items()

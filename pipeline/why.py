@@ -12,6 +12,7 @@ from __future__ import annotations
 import argparse
 from pathlib import Path
 
+import pyarrow.compute as pc
 import pyarrow.parquet as pq
 
 from clearweb.filters.robots.origins import origin_of
@@ -24,9 +25,10 @@ DOCUMENT_STAGES = ("fetch", "robots", "language", "compliance")
 
 def find_row(folder: Path, column: str, value: str) -> tuple[Path, dict] | None:
     for path in sorted(folder.rglob("*.parquet")) if folder.is_dir() else []:
-        if column not in pq.read_schema(path).names:
+        parquet = pq.ParquetFile(path)
+        if column not in parquet.schema_arrow.names:
             continue
-        rows = pq.read_table(path, filters=[(column, "==", value)]).to_pylist()
+        rows = parquet.read().filter(pc.field(column) == value).to_pylist()
         if rows:
             return path, rows[0]
     return None

@@ -31,7 +31,8 @@ def schema_for(rows: list[dict[str, Any]]) -> pa.Schema:
     keys: dict[str, None] = {}
     for row in rows:
         keys.update(dict.fromkeys(row))
-    inferred = pa.Table.from_pylist(rows).schema
+    extra = [key for key in keys if key not in COLUMN_TYPES]  # only these need inferring (not the text)
+    inferred = pa.Table.from_pylist([{key: row.get(key) for key in extra} for row in rows]).schema if extra else None
     fields = []
     for key in keys:
         if key in COLUMN_TYPES:

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-import pyarrow.parquet as pq
+from clearweb.tokenizer.sampling import stream_texts
 
 
 def gini(values: list[float]) -> float:
@@ -27,19 +27,8 @@ def gini(values: list[float]) -> float:
 
 def language_samples(folder: Path, bytes_per_language: int = 1_000_000) -> dict[str, list[str]]:
     """Up to ``bytes_per_language`` of text from each ``<label>/`` partition of ``folder``."""
-    samples: dict[str, list[str]] = {}
-    for partition in sorted(p for p in folder.iterdir() if p.is_dir()):
-        texts, taken = [], 0
-        for path in sorted(partition.glob("*.parquet")):
-            for text in pq.read_table(path, columns=["text"]).column(0).to_pylist():
-                texts.append(text)
-                taken += len(text.encode("utf-8"))
-                if taken >= bytes_per_language:
-                    break
-            if taken >= bytes_per_language:
-                break
-        samples[partition.name] = texts
-    return samples
+    partitions = sorted(p.name for p in folder.iterdir() if p.is_dir())
+    return {label: list(stream_texts(folder, {label: bytes_per_language})) for label in partitions}
 
 
 def fertility(tokenizer, texts_by_language: dict[str, list[str]]) -> dict:

@@ -21,7 +21,7 @@ import importlib.resources
 import re
 from pathlib import Path
 
-from clearweb.filters.langid.labels import LID176, map_lid176, script_agrees
+from clearweb.filters.langid.labels import LID176, all_lid176_labels, map_lid176, script_agrees
 from clearweb.filters.langid.scripts import dominant_script
 
 _GLOTLID_LABEL = re.compile(r"^[a-z]{2,3}_[A-Z][a-z]{3}$")
@@ -84,8 +84,6 @@ class LanguageIdentifier:
 
     def labels(self) -> list[str]:
         """Every label this identifier can answer (besides ``und_*``)."""
-        from clearweb.filters.langid.labels import all_lid176_labels
-
         codes = [label.removeprefix("__label__") for label in self.model.get_labels()]
         return sorted(codes) if self._glotlid_labels else sorted(all_lid176_labels())
 
@@ -99,7 +97,7 @@ class LanguageIdentifier:
             return [("und_Zyyy", 0.0)]
         line = one_line(text)
         results = self._fitting(self._predict(line, k), script)
-        if not results or results[0][1] < self.unsure_below:
+        if not results:
             # Rare path: the top guesses were all in other scripts; look at every label.
             results = self._fitting(self._predict(line, -1), script)
         if not results or results[0][1] < self.unsure_below:

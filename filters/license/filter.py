@@ -43,9 +43,9 @@ class LicenseTdmFilter(BaseFilter):
         if self._tdmrep is None:
             self._tdmrep = {}
             if self.snapshot_dir and Path(self.snapshot_dir).is_dir():
-                from clearweb.filters.robots.snapshot import read_snapshot
+                from clearweb.filters.robots.snapshot import TDMREP_COLUMNS, read_snapshot
 
-                for origin, entry in read_snapshot(self.snapshot_dir).items():
+                for origin, entry in read_snapshot(self.snapshot_dir, TDMREP_COLUMNS).items():
                     if entry.tdmrep_status is None or not 200 <= entry.tdmrep_status < 300 or not entry.tdmrep_body:
                         continue
                     try:

@@ -24,7 +24,7 @@ from clearweb.filters.bounded_stats import report_top
 from clearweb.filters.robots.crawler import RobotsFetch
 from clearweb.filters.robots.origins import origin_of
 from clearweb.filters.robots.rules import CompiledRules, RobotsTxt, Rule, normalize_url, path_of
-from clearweb.filters.robots.snapshot import read_snapshot
+from clearweb.filters.robots.snapshot import ROBOTS_COLUMNS, read_snapshot
 
 # The AI-training crawlers the Apertus report lists, plus "*" (a site's rules for every crawler).
 DEFAULT_AGENTS = ("AI2Bot", "Applebot-Extended", "Bytespider", "CCBot", "ClaudeBot", "cohere-training-data-crawler",
@@ -92,7 +92,7 @@ class RobotsFilter(BaseFilter):
 
     def filter(self, doc: Document) -> bool | tuple[bool, str]:
         if self._snapshot is None:
-            self._snapshot = read_snapshot(self.snapshot_dir)
+            self._snapshot = read_snapshot(self.snapshot_dir, ROBOTS_COLUMNS)
         url = doc.metadata.get("url")
         origin = origin_of(url)
         entry = self._snapshot.get(origin) if origin else None

@@ -51,10 +51,16 @@ def write_part(path: Path, rows: list[RobotsFetch]) -> None:
     partial.replace(path)
 
 
-def read_snapshot(folder: str | Path) -> dict[str, SnapshotEntry]:
-    """origin -> its entry, from every part in ``folder``."""
+ROBOTS_COLUMNS = [name for name in SCHEMA.names if not name.startswith("tdmrep_")]
+TDMREP_COLUMNS = ["origin", "tdmrep_status", "tdmrep_body", "tdmrep_error"]
+
+
+def read_snapshot(folder: str | Path, columns: list[str] | None = None) -> dict[str, SnapshotEntry]:
+    """origin -> its entry, from every part in ``folder``; ``columns`` reads only those (the others
+    stay None), e.g. ROBOTS_COLUMNS or TDMREP_COLUMNS, since robots.txt bodies can be large."""
     entries: dict[str, SnapshotEntry] = {}
+    defaults = dict.fromkeys(SCHEMA.names)
     for path in sorted(Path(folder).glob("*.parquet")):
-        for row in pq.read_table(path, schema=SCHEMA).to_pylist():
-            entries[row["origin"]] = SnapshotEntry(**row)
+        for row in pq.read_table(path, schema=SCHEMA, columns=columns).to_pylist():
+            entries[row["origin"]] = SnapshotEntry(**(defaults | row))
     return entries

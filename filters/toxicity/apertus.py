@@ -95,20 +95,23 @@ class ApertusToxicityScorer:
                                   if path.is_file() else None)
         return self._heads[label]
 
-    def has_classifier(self, label: str) -> bool:
-        return self.head(label) is not None
-
-    def chunks(self, text: str) -> list[list[int]]:
-        """Token ids of non-overlapping chunks of at most ``chunk_tokens`` tokens, specials included."""
+    def chunks_batch(self, texts: list[str]) -> list[list[list[int]]]:
+        """Per text, token ids of non-overlapping chunks of at most ``chunk_tokens`` tokens (specials
+        included); the texts are tokenized in one call, which the fast tokenizer parallelises."""
         self._load()
         tokenizer = self._tokenizer
-        ids = tokenizer(text, add_special_tokens=False)["input_ids"]
-        room = self.chunk_tokens - 2
-        pieces = [ids[i:i + room] for i in range(0, len(ids), room)] or [[]]
         # <s> chunk </s>, as XLM-RoBERTa encodes one sequence.
         first = tokenizer.cls_token_id if tokenizer.cls_token_id is not None else tokenizer.bos_token_id
         last = tokenizer.sep_token_id if tokenizer.sep_token_id is not None else tokenizer.eos_token_id
-        return [[first, *piece, last] for piece in pieces]
+        room = self.chunk_tokens - 2
+        out = []
+        for ids in tokenizer(texts, add_special_tokens=False)["input_ids"] if texts else []:
+            pieces = [ids[i:i + room] for i in range(0, len(ids), room)] or [[]]
+            out.append([[first, *piece, last] for piece in pieces])
+        return out
+
+    def chunks(self, text: str) -> list[list[int]]:
+        return self.chunks_batch([text])[0]
 
     def embed(self, chunks: list[list[int]]):
         """Mean-pooled encoder outputs of chunks, ``batch_size`` chunks per forward pass."""
@@ -124,21 +127,20 @@ class ApertusToxicityScorer:
             for row, chunk in enumerate(batch):
                 ids[row, :len(chunk)] = torch.tensor(chunk)
                 mask[row, :len(chunk)] = 1
+            ids, mask = ids.to(self.device), mask.to(self.device)
             with torch.inference_mode():
-                output = self._encoder(input_ids=ids.to(self.device), attention_mask=mask.to(self.device))
-                vectors.append(mean_pool(output.last_hidden_state, mask.to(self.device)))
+                output = self._encoder(input_ids=ids, attention_mask=mask)
+                vectors.append(mean_pool(output.last_hidden_state, mask))
         return torch.cat(vectors) if vectors else torch.empty(0)
 
     def score_batch(self, texts: list[str], labels: list[str | None]) -> list[float | None]:
         import torch
 
+        scored = [i for i, label in enumerate(labels) if label is not None and self.head(label) is not None]
         owners, chunks = [], []
-        for index, (text, label) in enumerate(zip(texts, labels, strict=True)):
-            if label is None or self.head(label) is None:
-                continue
-            for chunk in self.chunks(text):
-                owners.append(index)
-                chunks.append(chunk)
+        for index, text_chunks in zip(scored, self.chunks_batch([texts[i] for i in scored]), strict=True):
+            owners.extend([index] * len(text_chunks))
+            chunks.extend(text_chunks)
         scores: list[float | None] = [None] * len(texts)
         if not chunks:
             return scores

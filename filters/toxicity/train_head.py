@@ -49,7 +49,7 @@ def train_head(encoder: str, data: Path, language: str, out: Path, epochs: int =
     examples = read_examples(data, language)
     random.Random(seed).shuffle(examples)
     scorer = ApertusToxicityScorer(encoder, heads_dir=str(out.parent), batch_size=batch_size)
-    vectors = scorer.embed([scorer.chunks(text)[0] for text, _ in examples]).cpu()
+    vectors = scorer.embed([chunks[0] for chunks in scorer.chunks_batch([text for text, _ in examples])]).cpu()
     labels = torch.tensor([label for _, label in examples])
     held = max(1, len(examples) // 10)
     train_x, train_y, val_x, val_y = vectors[held:], labels[held:], vectors[:held], labels[:held]
