@@ -37,13 +37,23 @@ class ClearwebSlurmExecutor(SlurmPipelineExecutor):
         """No merge job (see the module docstring)."""
 
 
-def queued_jobs(names: list[str]) -> list[str]:
-    """Ids of jobs with these names still in the queue (pending or running)."""
-    result = subprocess.run(["squeue", "-h", "-o", "%i", "-n", ",".join(names)], capture_output=True, text=True,
-                            timeout=60)
+def _squeue(selector: list[str]) -> list[str]:
+    result = subprocess.run(["squeue", "-h", "-o", "%i", *selector], capture_output=True, text=True, timeout=60)
     if result.returncode != 0:
+        if "Invalid job id" in result.stderr:  # the job left slurmctld's memory: it is not queued
+            return []
         raise ClearwebError(f"squeue failed: {result.stderr.strip()}")
     return result.stdout.split()
+
+
+def queued_jobs(names: list[str]) -> list[str]:
+    """Ids of jobs with these names still in the queue (pending or running)."""
+    return _squeue(["-n", ",".join(names)])
+
+
+def job_queued(job: str) -> bool:
+    """Whether this one job is still pending or running (not another job of the same name)."""
+    return bool(_squeue(["-j", job]))
 
 
 def wait_for_phases(phases, job_names: list[str], complete, poll_s: float = 2.0, timeout_s: float = 86_400) -> None:

@@ -64,7 +64,7 @@ def submit_training(args: argparse.Namespace, config) -> int:
     from pathlib import Path
 
     from clearweb.pipeline.errors import RunFailed
-    from clearweb.pipeline.slurm import queued_jobs, submit, training_script
+    from clearweb.pipeline.slurm import job_queued, submit, training_script
 
     out = Path(config.training.out_dir).resolve()
     out.mkdir(parents=True, exist_ok=True)
@@ -74,7 +74,7 @@ def submit_training(args: argparse.Namespace, config) -> int:
           f"{out / 'train.slurm'}")
     if not args.wait:
         return 0
-    while queued_jobs(["clearweb_train"]):
+    while job_queued(job):
         time.sleep(2)
     metrics = out / "metrics.jsonl"
     steps = len(metrics.read_text().splitlines()) if metrics.is_file() else 0
