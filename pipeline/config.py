@@ -17,10 +17,18 @@ import glob
 import os
 import re
 from pathlib import Path
-from typing import Any, Literal
+from typing import Annotated, Any, Literal
 
 import yaml
-from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
+from pydantic import (
+    AfterValidator,
+    BaseModel,
+    ConfigDict,
+    Field,
+    ValidationError,
+    field_validator,
+    model_validator,
+)
 
 from clearweb.filters.robots.filter import DEFAULT_AGENTS
 from clearweb.pipeline.errors import ConfigError
@@ -33,6 +41,24 @@ _OVERRIDE_PART = re.compile(r"([^.\[\]]+)|\[(\d+)\]")
 def is_remote(path: str) -> bool:
     """True for URLs and fsspec paths (http://, s3://, hf://, memory://...), False for local paths."""
     return "://" in path and not path.startswith("file://")
+
+
+def _existing_file(value: str) -> str:
+    if value and not os.path.isfile(value):
+        raise ValueError("file not found")
+    return value
+
+
+def _workers_not_zero(value: int) -> int:
+    if value == 0:
+        raise ValueError("must be -1 (all tasks at once) or at least 1")
+    return value
+
+
+#: A local file that must exist when the config is read, not hours into a run.
+ExistingFile = Annotated[str, AfterValidator(_existing_file)]
+#: Tasks run at once: -1 for all of them, else at least 1.
+Workers = Annotated[int, Field(ge=-1), AfterValidator(_workers_not_zero)]
 
 
 class StrictModel(BaseModel):
@@ -64,16 +90,9 @@ class RaySettings(StrictModel):
 class ExecutorConfig(StrictModel):
     type: Literal["local", "slurm", "ray"] = "local"
     tasks: int = Field(1, ge=1)
-    workers: int = Field(-1, ge=-1, description="tasks run at once; -1 means all of them")
+    workers: Workers = Field(-1, description="tasks run at once; -1 means all of them")
     slurm: SlurmSettings = Field(default_factory=SlurmSettings)
     ray: RaySettings = Field(default_factory=RaySettings)
-
-    @field_validator("workers")
-    @classmethod
-    def _workers_not_zero(cls, value: int) -> int:
-        if value == 0:
-            raise ValueError("must be -1 (all tasks at once) or at least 1")
-        return value
 
 
 class InputSpec(StrictModel):
@@ -136,7 +155,7 @@ class ExtractSettings(StrictModel):
 
 class StageSettings(StrictModel):
     tasks: int | None = Field(None, ge=1, description="overrides executor.tasks for this stage")
-    workers: int | None = Field(None, ge=-1)
+    workers: Workers | None = None
 
 
 class FetchStage(StageSettings):
@@ -184,20 +203,13 @@ class RobotsStage(StageSettings):
 
 
 class LanguageStage(StageSettings):
-    model: str | None = Field(None, description="fastText LID model (GlotLID model_v3.bin); default: lid.176")
+    model: ExistingFile | None = Field(None, description="fastText LID model (GlotLID model_v3.bin); default: lid.176")
     threshold: float = Field(0.65, ge=0, le=1, description="minimum language_score for labels without their own")
-    thresholds_file: str | None = Field(None, description="YAML or CSV of label: threshold")
+    thresholds_file: ExistingFile | None = Field(None, description="YAML or CSV of label: threshold")
     top_k: int = Field(5, ge=1, description="labels kept in top_langs")
     top_min_score: float = Field(0.01, ge=0, le=1)
     unsure_below: float = Field(0.0, ge=0, le=1, description="below this the label is und_<script>")
     max_buffer_mb: int = Field(256, ge=1, description="memory for per-language buffers in each task")
-
-    @field_validator("model", "thresholds_file")
-    @classmethod
-    def _exists(cls, value: str | None) -> str | None:
-        if value and not os.path.isfile(value):
-            raise ValueError("file not found")
-        return value
 
 
 class PiiSettings(StrictModel):
@@ -256,18 +268,11 @@ class ComplianceStage(StageSettings):
 class TokenizerStage(StageSettings):
     """Train a byte-level BPE (or adopt an existing tokenizer.json) from the partitioned output."""
 
-    path: str | None = Field(None, description="use this tokenizer.json (e.g. Apertus's) instead of training")
+    path: ExistingFile | None = Field(None, description="use this tokenizer.json (e.g. Apertus's) instead of training")
     vocab_size: int = Field(131072, ge=512)
     tau: float = Field(3.0, gt=0, description="temperature over languages; 1 keeps proportions")
     byte_budget: int = Field(2_000_000_000, ge=1, description="bytes of text to train on")
     min_frequency: int = Field(2, ge=1)
-
-    @field_validator("path")
-    @classmethod
-    def _exists(cls, value: str | None) -> str | None:
-        if value and not os.path.isfile(value):
-            raise ValueError("file not found")
-        return value
 
 
 class TokenizeStage(StageSettings):
