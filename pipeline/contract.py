@@ -50,3 +50,9 @@ COLUMN_TYPES: dict[str, pa.DataType] = {
     # every removed document
     "removed_by": pa.string(),
 }
+
+
+def language_label(metadata: dict) -> str | None:
+    """The ``xxx_Scrp`` label the language stage gave a document, or None before that stage."""
+    language, script = metadata.get("language"), metadata.get("language_script")
+    return f"{language}_{script}" if language and script else None

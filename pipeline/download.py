@@ -20,7 +20,7 @@ from urllib.parse import urlsplit
 
 import requests
 
-from clearweb.pipeline.errors import InputError, InputMissing
+from clearweb.pipeline.errors import InputError, InputMissing, one_line
 
 _CONTENT_RANGE = re.compile(r"bytes (\d+)-(\d+)/(\d+|\*)")
 
@@ -84,7 +84,7 @@ class HttpFetcher:
                 raise InputError(f"{url}: {type(exc).__name__}: {exc}") from None
             os.replace(part, final)
             return final
-        raise InputError(f"{url}: download failed after {self.retries + 1} attempts: {_one_line(last_error)}")
+        raise InputError(f"{url}: download failed after {self.retries + 1} attempts: {one_line(last_error)}")
 
     def _download_into(self, url: str, part: Path) -> None:
         offset = part.stat().st_size if part.exists() else 0
@@ -122,8 +122,3 @@ def _expected_size(response: requests.Response, offset: int) -> int | None:
         return int(match.group(3)) if match.group(3) != "*" else None
     length = response.headers.get("Content-Length")
     return int(length) if length and length.isdigit() else None
-
-
-def _one_line(exc: Exception | None) -> str:
-    text = f"{type(exc).__name__}: {exc}" if exc else "unknown error"
-    return " ".join(text.split())[:300]

@@ -40,3 +40,9 @@ class RunFailed(ClearwebError):
     """A stage had failed tasks; the message names the log of the first one (exit code 1)."""
 
     exit_code = 1
+
+
+def one_line(exc: BaseException | None) -> str:
+    """An exception as one bounded line for logs and error messages (server bodies can be huge)."""
+    text = f"{type(exc).__name__}: {exc}" if exc else "unknown error"
+    return " ".join(text.split())[:300]

@@ -24,7 +24,7 @@ from datatrove.data import Document, DocumentsPipeline
 from datatrove.pipeline.readers.base import BaseReader
 
 from clearweb.pipeline.download import HttpFetcher
-from clearweb.pipeline.errors import InputError, InputMissing
+from clearweb.pipeline.errors import InputError, InputMissing, one_line
 from clearweb.pipeline.provenance import url_provenance
 from clearweb.pipeline.records import CorruptShard, Skipped, iter_jsonl, iter_parquet, iter_warc
 from clearweb.pipeline.sources import Shard, decompressing, is_http, open_shard
@@ -98,11 +98,8 @@ class ShardReader(BaseReader):
         except InputMissing as exc:
             self._bad_input("input_missing", str(exc))
             return
-        except InputError:
-            raise
         except corrupt as exc:
-            detail = " ".join(f"{type(exc).__name__}: {exc}".split())[:300]
-            self._bad_input("input_corrupt", f"{shard.location}: unreadable after {last_good}: {detail}")
+            self._bad_input("input_corrupt", f"{shard.location}: unreadable after {last_good}: {one_line(exc)}")
             return
         if is_http(shard.location) and not self.keep_downloads:
             self.fetcher.cache_path(shard.location).unlink(missing_ok=True)

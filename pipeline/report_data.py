@@ -15,7 +15,7 @@ from pathlib import Path
 
 import pyarrow.parquet as pq
 
-from clearweb.pipeline.run_stats import StepTotals, merged_stats, run_config, run_phases, step_stats
+from clearweb.pipeline.run_stats import StepTotals, all_phases, merged_stats, run_config, step_stats
 from clearweb.pipeline.stages import snapshot_dir, stage_dirs
 
 EXAMPLES_PER_REASON = 3
@@ -93,7 +93,7 @@ def _robots(config, phase_steps: dict[str, list[StepTotals]]) -> dict | None:
                                    if k.startswith("domain:")), key=lambda kv: -kv[1])[:25]}
 
 
-def _languages(config, stats: list[StepTotals]) -> dict | None:
+def _languages(config) -> dict | None:
     if config.stages.language is None:
         return None
     totals: dict[str, Counter] = defaultdict(Counter)
@@ -149,7 +149,7 @@ def build_report(run_dir: Path) -> dict:
     config = run_config(run_dir)
     phase_steps: dict[str, list[StepTotals]] = {}
     stages = []
-    for _stage, phase in run_phases(config):
+    for _stage, phase in all_phases(config):
         steps, files = merged_stats(phase.logs)
         phase_steps[phase.name] = steps
         stages.append(_stage_row(phase.name, steps, phase.tasks, files))
@@ -165,7 +165,7 @@ def build_report(run_dir: Path) -> dict:
         "config": config.model_dump(mode="json"),
         "stages": stages,
         "robots": _robots(config, phase_steps),
-        "languages": _languages(config, phase_steps.get("language", [])),
+        "languages": _languages(config),
         "compliance": _compliance(config, phase_steps.get("compliance", [])),
         "fertility": json.loads(fertility.read_text()) if fertility.is_file() else None,
         "examples": examples,

@@ -56,10 +56,18 @@ def run_config(run_dir: Path) -> RunConfig:
     return load_config(path)
 
 
-def run_phases(config: RunConfig) -> list[tuple[str, Phase]]:
+def all_phases(config: RunConfig) -> list[tuple[str, Phase]]:
+    """Every phase of the enabled stages, each paired with its stage name."""
     return [(name, phase) for name in config.enabled_stages() for phase in STAGE_PHASES[name](config, "config.yaml")]
 
 
-def completed(phase: Phase) -> set[int]:
+def completed_ranks(phase: Phase) -> set[int]:
+    """Ranks of this phase whose completion marker datatrove wrote."""
     folder = phase.logs / "completions"
-    return {int(p.name) for p in folder.iterdir() if p.name.isdigit()} if folder.is_dir() else set()
+    if not folder.is_dir():
+        return set()
+    return {int(p.name) for p in folder.iterdir() if p.name.isdigit()} & set(range(phase.tasks))
+
+
+def task_log(phase: Phase, rank: int) -> Path:
+    return phase.logs / "logs" / f"task_{rank:05d}.log"

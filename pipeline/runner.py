@@ -24,6 +24,7 @@ from datatrove.executor.base import PipelineExecutor
 
 from clearweb.pipeline.config import STAGE_ORDER, RunConfig
 from clearweb.pipeline.errors import ConfigError, RunFailed
+from clearweb.pipeline.run_stats import completed_ranks, task_log
 from clearweb.pipeline.stages import STAGE_PHASES, Phase
 
 log = logging.getLogger(__name__)
@@ -37,18 +38,11 @@ class StageResult:
     seconds: float
 
 
-def completed_ranks(logs: Path) -> set[int]:
-    folder = logs / "completions"
-    if not folder.is_dir():
-        return set()
-    return {int(name) for name in (p.name for p in folder.iterdir()) if name.isdigit()}
-
-
-def failed_log(logs: Path, tasks: int) -> Path:
+def failed_log(phase: Phase) -> Path:
     """Log of the first incomplete task (the one to read first)."""
-    done = completed_ranks(logs)
-    first = next((rank for rank in range(tasks) if rank not in done), 0)
-    return logs / "logs" / f"task_{first:05d}.log"
+    done = completed_ranks(phase)
+    first = next((rank for rank in range(phase.tasks) if rank not in done), 0)
+    return task_log(phase, first)
 
 
 def _check_task_count(logs: Path, name: str, tasks: int) -> None:
@@ -138,7 +132,7 @@ def task_progress(phase: Phase):
 
         def poll() -> None:
             while not stop.wait(0.5):
-                progress.update(bar, completed=len(completed_ranks(phase.logs) & set(range(phase.tasks))))
+                progress.update(bar, completed=len(completed_ranks(phase)))
 
         watcher = threading.Thread(target=poll, daemon=True)
         watcher.start()
@@ -150,7 +144,7 @@ def task_progress(phase: Phase):
 
 
 def phase_complete(phase: Phase) -> bool:
-    return len(completed_ranks(phase.logs) & set(range(phase.tasks))) == phase.tasks
+    return len(completed_ranks(phase)) == phase.tasks
 
 
 def run_phases(config: RunConfig, phases: list[tuple[str, Phase]], wait: bool = False) -> list[StageResult]:
@@ -176,10 +170,10 @@ def run_phases(config: RunConfig, phases: list[tuple[str, Phase]], wait: bool = 
                 executor.run()
         except Exception as exc:  # a task raised; its log has the traceback
             log.debug("phase %s of stage %s raised %r", phase.name, stage, exc)
-        missing = phase.tasks - len(completed_ranks(phase.logs) & set(range(phase.tasks)))
+        missing = phase.tasks - len(completed_ranks(phase))
         if missing:
             raise RunFailed(f"stage {phase.name}: {missing} of {phase.tasks} tasks failed; "
-                            f"see {failed_log(phase.logs, phase.tasks)}")
+                            f"see {failed_log(phase)}")
         results.append(StageResult(phase.name, "ran", phase.tasks, time.monotonic() - started))
     if previous is not None:
         previous.run()  # submits the whole chain of dependencies

@@ -12,16 +12,16 @@ from pathlib import Path
 from rich.console import Console
 from rich.table import Table
 
-from clearweb.pipeline.run_stats import completed, run_config, run_phases
+from clearweb.pipeline.run_stats import all_phases, completed_ranks, run_config, task_log
 
 LOG_TAIL_LINES = 8
 
 
 def task_states(phase) -> tuple[set[int], set[int], set[int]]:
-    done = completed(phase) & set(range(phase.tasks))
+    done = completed_ranks(phase)
     failed = set()
     for rank in set(range(phase.tasks)) - done:
-        log = phase.logs / "logs" / f"task_{rank:05d}.log"
+        log = task_log(phase, rank)
         if log.is_file() and "ERROR" in log.read_text(errors="replace"):
             failed.add(rank)
     return done, failed, set(range(phase.tasks)) - done - failed
@@ -35,13 +35,13 @@ def cmd_status(args: argparse.Namespace) -> int:
     for column in ("phase", "tasks", "completed", "failed", "pending"):
         table.add_column(column, justify="left" if column == "phase" else "right")
     failures = []
-    for _stage, phase in run_phases(config):
+    for _stage, phase in all_phases(config):
         done, failed, pending = task_states(phase)
         table.add_row(phase.name, str(phase.tasks), str(len(done)), str(len(failed)), str(len(pending)))
         failures.extend((phase, rank) for rank in sorted(failed))
     console.print(table)
     for phase, rank in failures:
-        log = phase.logs / "logs" / f"task_{rank:05d}.log"
+        log = task_log(phase, rank)
         tail = log.read_text(errors="replace").rstrip().splitlines()[-LOG_TAIL_LINES:]
         print(f"{phase.name} task {rank} failed: {log}")  # plain print: log lines must not be re-wrapped
         print("\n".join(f"    {line}" for line in tail))

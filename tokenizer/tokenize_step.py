@@ -10,12 +10,10 @@
 
 from __future__ import annotations
 
-import hashlib
 import json
 import math
 from collections import Counter
 from functools import cached_property
-from pathlib import Path
 
 import numpy as np
 from datatrove.data import Document, DocumentsPipeline
@@ -23,13 +21,15 @@ from datatrove.pipeline.base import PipelineStep
 from datatrove.pipeline.tokens.tokenizer import DocumentTokenizer
 
 from clearweb.filters.bounded_stats import report_top
+from clearweb.pipeline.contract import language_label
+from clearweb.pipeline.stable_hash import stable_fraction
+from clearweb.pipeline.task_files import write_task_file
 
 TOP_LABELS_IN_STATS = 50
 
 
 def label_of(document: Document) -> str:
-    language, script = document.metadata.get("language"), document.metadata.get("language_script")
-    return f"{language}_{script}" if language and script else "und"
+    return language_label(document.metadata) or "und"
 
 
 class LanguageMixture(PipelineStep):
@@ -44,8 +44,7 @@ class LanguageMixture(PipelineStep):
         for document in data:
             weight = self.weights.get(label_of(document), 1.0)
             whole, fraction = math.floor(weight), weight - math.floor(weight)
-            draw = int.from_bytes(hashlib.sha1(document.id.encode()).digest()[:8], "big") / 2**64
-            copies = whole + (1 if draw < fraction else 0)
+            copies = whole + (1 if stable_fraction(document.id) < fraction else 0)
             self.stat_update("copies", value=copies)
             for copy in range(copies):
                 yield document if copy == 0 else Document(text=document.text, id=f"{document.id}#{copy}",
@@ -84,7 +83,5 @@ class ShardTokenizer(DocumentTokenizer):
             tokens[label] += int(count)
         report_top(self, "tokens", tokens, TOP_LABELS_IN_STATS)
         if self.counts_dir:
-            folder = Path(self.counts_dir)
-            folder.mkdir(parents=True, exist_ok=True)
-            (folder / f"{self._rank:05d}.json").write_text(json.dumps(dict(sorted(tokens.items())), indent=0))
+            write_task_file(self.counts_dir, self._rank, ".json", json.dumps(dict(sorted(tokens.items())), indent=0))
         return written

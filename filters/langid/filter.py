@@ -12,7 +12,6 @@ from __future__ import annotations
 
 import json
 from collections import Counter
-from pathlib import Path
 
 from datatrove.data import Document
 from datatrove.pipeline.filters.base_filter import BaseFilter
@@ -20,6 +19,7 @@ from datatrove.pipeline.writers.disk_base import DiskWriter
 
 from clearweb.filters.bounded_stats import report_top
 from clearweb.filters.langid.identifier import LanguageIdentifier
+from clearweb.pipeline.task_files import write_task_file
 
 TOP_LABELS_IN_STATS = 50
 
@@ -69,8 +69,4 @@ class LanguageLabeler(BaseFilter):
         counts = {label: {"docs_kept": self._docs[(label, True)], "bytes_kept": self._bytes[(label, True)],
                           "docs_removed": self._docs[(label, False)], "bytes_removed": self._bytes[(label, False)]}
                   for label in labels}
-        folder = Path(self.counts_dir)
-        folder.mkdir(parents=True, exist_ok=True)
-        partial = folder / f"{rank:05d}.json.partial"
-        partial.write_text(json.dumps(counts, indent=0, sort_keys=True))
-        partial.replace(folder / f"{rank:05d}.json")
+        write_task_file(self.counts_dir, rank, ".json", json.dumps(counts, indent=0, sort_keys=True))

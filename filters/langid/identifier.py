@@ -18,13 +18,10 @@ of the model fits the script, or the best score is below ``unsure_below``, the a
 from __future__ import annotations
 
 import importlib.resources
-import re
 from pathlib import Path
 
-from clearweb.filters.langid.labels import LID176, all_lid176_labels, map_lid176, script_agrees
+from clearweb.filters.langid.labels import LABEL_PATTERN, LID176, all_lid176_labels, map_lid176, script_agrees
 from clearweb.filters.langid.scripts import dominant_script
-
-_GLOTLID_LABEL = re.compile(r"^[a-z]{2,3}_[A-Z][a-z]{3}$")
 
 
 def one_line(text: str) -> str:
@@ -75,7 +72,7 @@ class LanguageIdentifier:
                 raise FileNotFoundError(f"{self.model_path}: language-id model not found")
             model = fasttext.load_model(self.model_path)
             labels = [label.removeprefix("__label__") for label in model.get_labels()]
-            self._glotlid_labels = all(_GLOTLID_LABEL.match(label) for label in labels)
+            self._glotlid_labels = all(LABEL_PATTERN.match(label) for label in labels)
             unknown = [label for label in labels if label not in LID176]
             if not self._glotlid_labels and unknown:
                 raise ValueError(f"{self.model_path}: label {unknown[0]!r} is neither xxx_Scrp nor a lid.176 code")

@@ -11,6 +11,11 @@ others are chosen when the text is in them (``zh`` -> ``cmn_Hans``/``cmn_Hant``,
 
 from __future__ import annotations
 
+import re
+
+#: A GlotLID-style label: ISO 639 code, underscore, ISO 15924 script (``deu_Latn``).
+LABEL_PATTERN = re.compile(r"^[a-z]{2,3}_[A-Z][a-z]{3}$")
+
 # lid.176 code: (ISO 639-3 as GlotLID uses it, scripts, default first)
 LID176: dict[str, tuple[str, tuple[str, ...]]] = {
     "af": ("afr", ("Latn",)), "als": ("gsw", ("Latn",)), "am": ("amh", ("Ethi",)), "an": ("arg", ("Latn",)),

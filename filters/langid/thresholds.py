@@ -9,12 +9,11 @@ name use the global default.
 from __future__ import annotations
 
 import csv
-import re
 from pathlib import Path
 
 import yaml
 
-_LABEL = re.compile(r"^[a-z]{2,3}_[A-Z][a-z]{3}$")
+from clearweb.filters.langid.labels import LABEL_PATTERN
 
 
 class ThresholdsError(ValueError):
@@ -37,7 +36,7 @@ def load_thresholds(path: str | Path) -> dict[str, float]:
         entries = list(data.items())
     thresholds: dict[str, float] = {}
     for label, value in entries:
-        if not _LABEL.match(str(label)):
+        if not LABEL_PATTERN.match(str(label)):
             raise ThresholdsError(f"{path}: {label}: not an xxx_Scrp label")
         try:
             threshold = float(value)

@@ -6,7 +6,6 @@ and a re-run assigns every origin to the same task as before.
 
 from __future__ import annotations
 
-import hashlib
 from pathlib import Path
 
 from datatrove.data import DocumentsPipeline
@@ -15,12 +14,13 @@ from datatrove.pipeline.base import PipelineStep
 from clearweb.filters.robots.crawler import CrawlSettings, RobotsCrawler
 from clearweb.filters.robots.origins import read_origins
 from clearweb.filters.robots.snapshot import SnapshotEntry, write_part
+from clearweb.pipeline.stable_hash import stable_hash
 
 TDMREP_PATH = "/.well-known/tdmrep.json"
 
 
 def task_of(origin: str, world_size: int) -> int:
-    return int.from_bytes(hashlib.sha1(origin.encode()).digest()[:8], "big") % world_size
+    return stable_hash(origin) % world_size
 
 
 class RobotsCrawlStep(PipelineStep):

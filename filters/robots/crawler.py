@@ -32,10 +32,10 @@ import requests
 import urllib3
 
 from clearweb.filters.robots.netguard import AddressGuard, GuardedAdapter, RefusedAddress
+from clearweb.pipeline.errors import one_line
 
 MAX_ROBOTS_BYTES = 500 * 1024
 T = TypeVar("T")
-OUTCOMES = ("ok", "unavailable", "unreachable", "refused")
 
 
 @dataclass
@@ -93,10 +93,6 @@ def decode_robots(raw: bytes, content_type: str | None) -> str:
         except LookupError:
             pass
     return raw.decode("utf-8", errors="replace")
-
-
-def _one_line(exc: BaseException) -> str:
-    return " ".join(f"{type(exc).__name__}: {exc}".split())[:300]
 
 
 class RobotsCrawler:
@@ -190,11 +186,9 @@ class RobotsCrawler:
                     body = decode_robots(raw, response.headers.get("Content-Type"))
                     return RobotsFetch(origin, url, current, fetched_at, status, body,
                                        hashlib.sha256(raw).hexdigest(), None, "ok")
-            except RefusedAddress:
-                raise
             except (requests.ConnectionError, requests.Timeout, requests.exceptions.ChunkedEncodingError,
                     requests.exceptions.ContentDecodingError) as exc:
-                raise _Transient(_one_line(exc)) from None
+                raise _Transient(one_line(exc)) from None
         return RobotsFetch(origin, url, current, fetched_at, None, None, None,
                            f"more than {settings.max_redirects} redirects", "unavailable")
 
@@ -208,7 +202,7 @@ class RobotsCrawler:
             try:
                 chunk = response.raw.read1(65536, decode_content=True)
             except (OSError, urllib3.exceptions.HTTPError) as exc:
-                raise _Transient(_one_line(exc)) from None
+                raise _Transient(one_line(exc)) from None
             if not chunk:
                 break
             chunks.append(chunk)

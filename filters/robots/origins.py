@@ -14,6 +14,8 @@ from urllib.parse import urlsplit
 from datatrove.data import DocumentsPipeline
 from datatrove.pipeline.base import PipelineStep
 
+from clearweb.pipeline.task_files import write_task_file
+
 _DEFAULT_PORTS = {"http": 80, "https": 443}
 
 
@@ -76,11 +78,7 @@ class OriginCollector(PipelineStep):
                     self.stat_update("no_origin")
                 else:
                     origins.add(origin)
-        folder = Path(self.folder)
-        folder.mkdir(parents=True, exist_ok=True)
-        partial = folder / f"{rank:05d}.txt.partial"
-        partial.write_text("".join(f"{origin}\n" for origin in sorted(origins)))
-        partial.replace(folder / f"{rank:05d}.txt")
+        write_task_file(self.folder, rank, ".txt", "".join(f"{origin}\n" for origin in sorted(origins)))
         self.stat_update("origins", value=len(origins))
         yield from ()  # the last step of its pipeline: it passes no documents on
 

@@ -173,8 +173,6 @@ class RobotsTxt:
                 in_agent_lines = False
                 if current is not None and value:
                     current.rules.append(Rule(key in _ALLOW_KEYS, escape_pattern(value), number, raw.strip()))
-            elif key in ("sitemap",):
-                continue  # a non-group line: does not end the user-agent run
         return cls(groups)
 
     def rules_for(self, agent: str) -> CompiledRules:

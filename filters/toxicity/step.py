@@ -11,14 +11,16 @@ stage's logs for the report; ``toxicity_score`` is set on every scored document.
 from __future__ import annotations
 
 import bisect
-import hashlib
 import json
 from collections import Counter, defaultdict
-from pathlib import Path
 
 from datatrove.data import Document
 from datatrove.pipeline.filters.base_filter import BaseFilter
 from datatrove.pipeline.writers.disk_base import DiskWriter
+
+from clearweb.pipeline.contract import language_label
+from clearweb.pipeline.stable_hash import stable_fraction
+from clearweb.pipeline.task_files import write_task_file
 
 
 class ToxicityFilter(BaseFilter):
@@ -38,8 +40,7 @@ class ToxicityFilter(BaseFilter):
 
     @staticmethod
     def label_of(doc: Document) -> str | None:
-        language, script = doc.metadata.get("language"), doc.metadata.get("language_script")
-        return f"{language}_{script}" if language and script else None
+        return language_label(doc.metadata)
 
     def threshold_for(self, label: str) -> float | None:
         return self.thresholds.get(label, self.default_threshold)
@@ -48,8 +49,7 @@ class ToxicityFilter(BaseFilter):
         self.stat_update("no_classifier")
         if self.no_classifier_sample_rate >= 1.0:
             return True
-        digest = int.from_bytes(hashlib.sha1(doc.id.encode()).digest()[:8], "big") / 2**64
-        return True if digest < self.no_classifier_sample_rate else (False, "toxicity_sampled_out")
+        return True if stable_fraction(doc.id) < self.no_classifier_sample_rate else (False, "toxicity_sampled_out")
 
     def decide(self, doc: Document, score: float | None) -> bool | tuple[bool, str]:
         label = self.label_of(doc)
@@ -85,8 +85,4 @@ class ToxicityFilter(BaseFilter):
             histograms = {label: {"edges": list(self.scorer.histogram_edges), "counts": counts,
                                   "threshold": self.threshold_for(label), "removed": self._removed[label]}
                           for label, counts in sorted(self._histograms.items())}
-            folder = Path(self.histograms_dir)
-            folder.mkdir(parents=True, exist_ok=True)
-            partial = folder / f"{rank:05d}.json.partial"
-            partial.write_text(json.dumps(histograms, indent=1))
-            partial.replace(folder / f"{rank:05d}.json")
+            write_task_file(self.histograms_dir, rank, ".json", json.dumps(histograms, indent=1))
