@@ -31,8 +31,8 @@ from datatrove.utils.lid import FT176LID  # noqa: E402
 from clearweb.filters.langid import LanguageIdentifier  # noqa: E402
 from clearweb.filters.langid.filter import LanguageLabeler  # noqa: E402
 from clearweb.filters.langid.identifier import default_model_path  # noqa: E402
+from clearweb.pipeline.core.partitioned_writer import PartitionedWriter  # noqa: E402
 from clearweb.pipeline.demo.corpus import LANGUAGES  # noqa: E402
-from clearweb.pipeline.partitioned_writer import PartitionedWriter  # noqa: E402
 
 
 def place_datatrove_model() -> None:

@@ -11,7 +11,7 @@ import argparse
 import sys
 from collections.abc import Sequence
 
-from clearweb.pipeline.errors import ClearwebError
+from clearweb.pipeline.core.errors import ClearwebError
 from clearweb.pipeline.report_cli import add_report_commands
 from clearweb.pipeline.robots_cli import add_robots_commands
 from clearweb.pipeline.tokenizer_cli import add_tokenizer_commands
@@ -28,6 +28,8 @@ def _add_run(sub: argparse._SubParsersAction) -> None:
     run.add_argument("--set", action="append", default=[], metavar="KEY=VALUE",
                      help="override a config key, e.g. --set stages.fetch.limit=100 (repeatable)")
     run.add_argument("--wait", action="store_true", help="slurm: block until every submitted stage has completed")
+    run.add_argument("--rerun-stale", action="store_true",
+                     help="recompute the stages whose settings, inputs or upstream changed (default: refuse)")
     run.set_defaults(handler=_cmd_run)
 
 
@@ -40,6 +42,7 @@ def _add_demo(sub: argparse._SubParsersAction) -> None:
     demo.add_argument("--workers", type=int, help="tasks run at once (default from demo.yaml)")
     demo.add_argument("--executor", choices=["local", "slurm"], help="slurm: run every stage as array jobs and wait")
     demo.add_argument("--set", action="append", default=[], metavar="KEY=VALUE", help="override a demo.yaml key")
+    demo.add_argument("--rerun-stale", action="store_true", help="recompute stages whose settings changed")
     demo.set_defaults(handler=_cmd_demo)
 
 
@@ -70,14 +73,14 @@ def _cmd_run(args: argparse.Namespace) -> int:
 
     config = load_config(args.config, _overrides(args))
     stages = [s.strip() for s in args.stages.split(",") if s.strip()] if args.stages else None
-    _print_results(run_stages(config, args.config, stages, wait=args.wait))
+    _print_results(run_stages(config, args.config, stages, wait=args.wait, rerun_stale=args.rerun_stale))
     return 0
 
 
 def _cmd_demo(args: argparse.Namespace) -> int:
     from clearweb.pipeline.demo.run import run_demo
 
-    run_demo(args.out, _overrides(args))
+    run_demo(args.out, _overrides(args), rerun_stale=args.rerun_stale)
     return 0
 
 
@@ -100,7 +103,7 @@ def _cmd_train_head(args: argparse.Namespace) -> int:
     from pathlib import Path
 
     from clearweb.filters.toxicity.train_head import TrainingDataError, train_head
-    from clearweb.pipeline.errors import InputError
+    from clearweb.pipeline.core.errors import InputError
 
     for flag, path in (("--encoder", args.encoder), ("--data", args.data)):
         if not Path(path).exists():

@@ -20,7 +20,7 @@ from urllib.parse import urlsplit
 
 import requests
 
-from clearweb.pipeline.errors import InputError, InputMissing, one_line
+from clearweb.pipeline.core.errors import InputError, InputMissing, one_line
 
 _CONTENT_RANGE = re.compile(r"bytes (\d+)-(\d+)/(\d+|\*)")
 

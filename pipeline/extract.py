@@ -44,6 +44,7 @@ class HtmlExtractor(PipelineStep):
 
     type = "🛢 - EXTRAC"
     name = "⛏ Trafilatura + signals"
+    stats_key = "html_extractor"
 
     def __init__(self, favour_precision: bool = True, deduplicate: bool = True, timeout_s: float = 5.0):
         super().__init__()

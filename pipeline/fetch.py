@@ -23,9 +23,9 @@ from typing import Any
 from datatrove.data import Document, DocumentsPipeline
 from datatrove.pipeline.readers.base import BaseReader
 
+from clearweb.pipeline.core.errors import InputError, InputMissing, one_line
+from clearweb.pipeline.core.provenance import url_provenance
 from clearweb.pipeline.download import HttpFetcher
-from clearweb.pipeline.errors import InputError, InputMissing, one_line
-from clearweb.pipeline.provenance import url_provenance
 from clearweb.pipeline.records import CorruptShard, Skipped, iter_jsonl, iter_parquet, iter_warc
 from clearweb.pipeline.sources import Shard, decompressing, is_http, open_shard
 
@@ -52,6 +52,7 @@ class ShardReader(BaseReader):
     """Reads this task's share of the shards into documents (raw HTML for WARC responses)."""
 
     name = "🕷 Shard reader"
+    stats_key = "shard_reader"
 
     def __init__(
         self,

@@ -10,7 +10,7 @@ from rich.console import Console
 from rich.table import Table
 
 from clearweb.pipeline.report_data import build_report
-from clearweb.pipeline.report_html import DOCUMENT_PHASES, render_html
+from clearweb.pipeline.report_html import render_html
 
 
 def cmd_report(args: argparse.Namespace) -> int:
@@ -23,17 +23,18 @@ def cmd_report(args: argparse.Namespace) -> int:
     for column in ("stage", "docs in", "docs out", "removed", "tokens out"):
         funnel.add_column(column, justify="left" if column == "stage" else "right")
     for stage in report["stages"]:
-        if stage["name"] in DOCUMENT_PHASES:
+        if stage["funnel"]:
             funnel.add_row(stage["name"], f"{stage['docs_in']:,}", f"{stage['docs_out']:,}",
                            ", ".join(f"{k} {v:,}" for k, v in stage["removed"].items()) or "-",
                            f"{stage['tokens_out']:,}" if stage["tokens_out"] else "-")
     console.print(funnel)
-    if report.get("languages"):
-        languages = report["languages"]
+    sections = report["sections"]
+    if sections.get("language"):
+        languages = sections["language"]
         console.print(f"languages: {languages['labels']} labels; top: " + ", ".join(
             f"{r['label']} {r['docs']}" for r in languages["top"][:8]))
-    if report.get("fertility"):
-        console.print(f"tokenizer: Gini of tokens per byte {report['fertility']['gini_tokens_per_byte']:.3f}")
+    if sections.get("tokenizer"):
+        console.print(f"tokenizer: Gini of tokens per byte {sections['tokenizer']['gini_tokens_per_byte']:.3f}")
     console.print(f"report: {run / 'report.html'} and {run / 'report.json'}")
     return 0
 

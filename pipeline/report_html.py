@@ -9,7 +9,6 @@ from __future__ import annotations
 import html
 import json
 
-DOCUMENT_PHASES = ("fetch", "robots", "language", "compliance", "tokenize")
 _CSS = """
 body{font-family:system-ui,-apple-system,Segoe UI,sans-serif;margin:2rem auto;max-width:1100px;color:#1f2933;padding:0 1rem}
 h1{font-size:1.6rem} h2{margin-top:2.2rem;border-bottom:1px solid #d9e2ec;padding-bottom:.3rem}
@@ -61,7 +60,7 @@ def table(headers: list[str], rows: list[list], numeric_from: int = 1) -> str:
 
 
 def _funnel(report: dict) -> str:
-    rows = [s for s in report["stages"] if s["name"] in DOCUMENT_PHASES]
+    rows = [s for s in report["stages"] if s["funnel"]]
     chart = bar_chart([(f"{s['name']} out", s["docs_out"] or s["docs_in"]) for s in rows])
     data = [[s["name"], s["docs_in"], s["docs_out"], s["chars_out"], s["tokens_out"] or "",
              sum(s["removed"].values())] for s in rows]
@@ -75,7 +74,8 @@ def _removals(report: dict) -> str:
 
 
 def _robots(robots: dict) -> str:
-    parts = [f'<p>Snapshot <code>{esc(robots["snapshot"])}</code> fetched {esc(robots["snapshot_date"])}; mode '
+    parts = [f'<p>Snapshot <code>{esc(robots["snapshot"])}</code> (sha256 <code>{esc(robots["snapshot_sha256"])}</code>) '
+             f'fetched {esc(robots["snapshot_date"])}; mode '
              f'<code>{esc(robots["mode"])}</code>, unreachable robots.txt: <code>{esc(robots["on_unreachable"])}</code>.</p>',
              f'<p class="muted">Agents: {esc(", ".join(robots["agents"]))}</p>',
              "<h3>Removals per agent</h3>", bar_chart(sorted(robots["removed_per_agent"].items(), key=lambda kv: -kv[1])),
@@ -86,21 +86,30 @@ def _robots(robots: dict) -> str:
     return "".join(parts)
 
 
-def _languages(languages: dict) -> str:
+def _languages(languages: dict, tokens: dict[str, int]) -> str:
     top = languages["top"]
-    rows = [[r["label"], r["docs"], r["bytes"], r["tokens"] or "", r["removed"]] for r in top]
+    thresholds = languages["thresholds"]
+    rows = [[r["label"], r["docs"], r["bytes"], tokens.get(r["label"], ""), r["removed"],
+             thresholds.get(r["label"], languages["threshold"])] for r in top]
     tail = languages["tail"]
-    return (f'<p>{languages["labels"]} labels; global threshold {languages["threshold"]}. The long tail beyond the top '
-            f'{len(top)}: {tail["labels"]} labels, {tail["docs"]:,} documents, {tail["bytes"]:,} bytes.</p>'
+    per_label = (f' Per-label thresholds from <code>{esc(languages["thresholds_file"])}</code>: {len(thresholds)} labels.'
+                 if languages["thresholds_file"] else "")
+    return (f'<p>{languages["labels"]} labels; global threshold {languages["threshold"]}.{per_label} The long tail '
+            f'beyond the top {len(top)}: {tail["labels"]} labels, {tail["docs"]:,} documents, {tail["bytes"]:,} bytes.</p>'
             f'<div class="grid">{bar_chart([(r["label"], r["docs"]) for r in top])}'
-            f'{table(["label", "docs", "bytes", "tokens", "removed"], rows)}</div>')
+            f'{table(["label", "docs", "bytes", "tokens", "removed", "threshold applied"], rows)}</div>')
 
 
-def _compliance(compliance: dict) -> str:
-    parts = ["<h3>Licenses</h3>", f'<div class="grid">{bar_chart(sorted(compliance["license_distribution"].items(), key=lambda kv: -kv[1]))}'
-             f'{table(["opt-out", "documents removed"], [["TDM reservation", compliance["tdm_optouts"]], ["noai", compliance["noai_optouts"]], ["license policy", compliance["license_removed"]]])}</div>',
-             "<h3>Toxicity score histograms</h3>", '<div class="grid">']
-    for label, hist in sorted(compliance["toxicity_histograms"].items()):
+def _license(section: dict) -> str:
+    removed = [[reason, count] for reason, count in sorted(section["removed"].items())]
+    return (f'<h3>Licenses</h3><div class="grid">'
+            f'{bar_chart(sorted(section["license_distribution"].items(), key=lambda kv: -kv[1]))}'
+            f'{table(["opt-out or policy", "documents removed"], removed)}</div>')
+
+
+def _toxicity(section: dict) -> str:
+    parts = ["<h3>Toxicity score histograms</h3>", '<div class="grid">']
+    for label, hist in sorted(section["histograms"].items()):
         edges = hist["edges"]
         rows = [(f"[{edges[i]:g}, {edges[i + 1]:g})" if i + 1 < len(edges) else f">= {edges[i]:g}", count)
                 for i, count in enumerate(hist["counts"])]
@@ -108,13 +117,30 @@ def _compliance(compliance: dict) -> str:
                              len(edges)) - 1
         parts.append(f'<div><p><b>{esc(label)}</b> threshold {hist["threshold"]} (bin {threshold_bin}), removed '
                      f'{hist["removed"]}</p>{bar_chart(rows, width=380)}</div>')
-    parts.append("</div><h3>PII replaced</h3>")
-    parts.append(f'<p>{compliance["pii_documents"]:,} documents had PII replaced.</p>')
-    parts.append(bar_chart(sorted(compliance["pii_per_entity"].items(), key=lambda kv: -kv[1])))
-    entities = sorted({e for counts in compliance["pii_per_language"].values() for e in counts})
-    parts.append(table(["language", *entities], [[label, *[counts.get(e, 0) for e in entities]]
-                                                  for label, counts in compliance["pii_per_language"].items()]))
+    parts.append("</div>")
     return "".join(parts)
+
+
+def _pii(section: dict) -> str:
+    entities = sorted({e for counts in section["per_language"].values() for e in counts})
+    return (f'<h3>PII replaced</h3><p>{section["documents"]:,} documents had PII replaced.</p>'
+            f'{bar_chart(sorted(section["per_entity"].items(), key=lambda kv: -kv[1]))}'
+            + table(["language", *entities], [[label, *[counts.get(e, 0) for e in entities]]
+                                               for label, counts in section["per_language"].items()]))
+
+
+def _generic(title: str, section: dict) -> str:
+    """A section without its own renderer (a newly registered filter): its numbers as a table."""
+    rows = [[key, json.dumps(value) if isinstance(value, (dict, list)) else value] for key, value in section.items()]
+    return f"<h3>{esc(title)}</h3>" + table(["key", "value"], rows, numeric_from=2)
+
+
+COMPLIANCE_RENDERERS = {"license": _license, "toxicity": _toxicity, "pii": _pii}
+
+
+def _compliance(compliance: dict) -> str:
+    return "".join(COMPLIANCE_RENDERERS[name](section) if name in COMPLIANCE_RENDERERS else _generic(name, section)
+                   for name, section in compliance.items() if section is not None)
 
 
 def _fertility(fertility: dict) -> str:
@@ -125,6 +151,19 @@ def _fertility(fertility: dict) -> str:
             f'on 60 FLORES languages).</p><div class="grid">'
             f'{bar_chart([(label, r["bytes_per_token"]) for label, r in fertility["languages"].items()])}'
             f'{table(["language", "docs", "chars/token", "bytes/token", "tokens/word"], rows)}</div>')
+
+
+def _lineage(report: dict) -> str:
+    rows = []
+    for name, record in report["lineage"].items():
+        if record:
+            rows.append([name, record["status"], (record["fingerprint"] or "")[:16], record["completed_at"] or "",
+                         record["inputs"] if record["inputs"] is not None else "",
+                         ", ".join(f"{k} {str(v)[:12]}" for k, v in (record["artifacts"] or {}).items())])
+        else:
+            rows.append([name, "not started", "", "", "", ""])
+    return table(["stage", "status", "fingerprint", "completed", "input shards", "artifacts used (sha256)"], rows,
+                 numeric_from=9)
 
 
 def _time(report: dict) -> str:
@@ -144,19 +183,25 @@ def _examples(examples: dict) -> str:
 
 def render_html(report: dict) -> str:
     config = report["config"]
-    sections = [("Funnel", _funnel(report)), ("Removals by reason", _removals(report))]
-    if report.get("robots"):
-        sections.append(("robots.txt opt-outs", _robots(report["robots"])))
-    if report.get("languages"):
-        sections.append(("Languages", _languages(report["languages"])))
-    if report.get("compliance"):
-        sections.append(("Compliance: licenses, TDM, toxicity, PII", _compliance(report["compliance"])))
-    if report.get("fertility"):
-        sections.append(("Tokenizer fertility", _fertility(report["fertility"])))
+    known = report["sections"]
+    sections = [("Funnel", _funnel(report)), ("Removals by reason", _removals(report)),
+                ("Lineage", _lineage(report))]
+    if known.get("robots"):
+        sections.append(("robots.txt opt-outs", _robots(known["robots"])))
+    if known.get("language"):
+        sections.append(("Languages", _languages(known["language"], (known.get("tokenize") or {}).get("per_language", {}))))
+    if known.get("compliance"):
+        sections.append(("Compliance: licenses, TDM, toxicity, PII", _compliance(known["compliance"])))
+    if known.get("tokenizer"):
+        sections.append(("Tokenizer fertility", _fertility(known["tokenizer"])))
+    for name, section in known.items():
+        if name not in ("robots", "language", "compliance", "tokenizer", "tokenize"):
+            sections.append((name, _generic(name, section)))
     sections.append(("Time per phase", _time(report)))
     sections.append(("Examples of removed documents", _examples(report["examples"])))
     body = "".join(f"<h2>{esc(title)}</h2>{content}" for title, content in sections)
-    versions = ", ".join(f"{k} {v}" for k, v in report["versions"].items())
+    recorded = next((r["versions"] for r in report["lineage"].values() if r and r.get("versions")), {})
+    versions = ", ".join(f"{k} {v}" for k, v in recorded.items())
     return (f"<!DOCTYPE html><html><head><meta charset='utf-8'><title>clearweb report: {esc(report['run_dir'])}</title>"
             f"<style>{_CSS}</style></head><body><h1>clearweb filter statistics</h1>"
             f"<p><code>{esc(report['run_dir'])}</code>, generated {esc(report['generated_at'])}</p>"

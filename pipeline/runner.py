@@ -1,17 +1,19 @@
-"""Run a config's stages with a datatrove executor.
+"""Run a config's stages with a datatrove executor, each under its lineage.
 
-We never schedule, shard or mark completion ourselves: each stage is one datatrove executor
-(Local, Slurm or Ray) whose logging_dir is ``RUN/<stage>/logs``. datatrove's completion markers
-make a stage whose tasks all completed a no-op on re-run, and a killed run resume with the tasks
-that had not finished. What we add: stages chained in order, a refusal to resume a stage with a
-different task count (the split of shards between tasks would change and data would be read twice
-or not at all), and failures reported as one line naming the failing task's log.
+We never schedule, shard or mark completion of tasks ourselves: each phase is one datatrove
+executor (Local, Slurm or Ray) whose completion markers make a finished task a no-op on re-run and
+let a killed run resume with the tasks that had not finished. What we add: the stage graph and
+every stage's lineage checked before any work (a stage whose settings, inputs or upstream changed
+is refused, or recomputed with ``--rerun-stale``), a refusal to resume a phase with a different
+task count (the split of shards between tasks would change and data would be read twice or not
+at all), and failures reported as one line naming the failing task's log.
 """
 
 from __future__ import annotations
 
 import json
 import logging
+import shutil
 import sys
 import threading
 import time
@@ -22,10 +24,20 @@ from pathlib import Path
 import yaml
 from datatrove.executor.base import PipelineExecutor
 
-from clearweb.pipeline.config import STAGE_ORDER, RunConfig
-from clearweb.pipeline.errors import ConfigError, RunFailed
+from clearweb.pipeline.config import RunConfig
+from clearweb.pipeline.core.errors import ConfigError, RunFailed, StaleStage
+from clearweb.pipeline.core.stage import Phase
+from clearweb.pipeline.core.stats import step_record
+from clearweb.pipeline.lineage import (
+    StageCheck,
+    check_stage,
+    finish_record,
+    read_lineage,
+    start_record,
+    write_lineage,
+)
 from clearweb.pipeline.run_stats import completed_ranks, task_log
-from clearweb.pipeline.stages import STAGE_PHASES, Phase
+from clearweb.pipeline.stages import PlannedStage, stage_graph
 
 log = logging.getLogger(__name__)
 
@@ -110,7 +122,8 @@ def select_stages(config: RunConfig, wanted: list[str] | None) -> list[str]:
 
 
 def save_run_config(config: RunConfig) -> Path:
-    """Keep the resolved config beside the data: the report and `why` read it later."""
+    """Keep the resolved config beside the data (what the last accepted invocation asked for; what
+    each stage actually ran with is in its lineage)."""
     path = Path(config.run_dir) / "config.yaml"
     path.parent.mkdir(parents=True, exist_ok=True)
     path.write_text(yaml.safe_dump(config.model_dump(mode="json"), sort_keys=False, allow_unicode=True))
@@ -147,61 +160,155 @@ def phase_complete(phase: Phase) -> bool:
     return len(completed_ranks(phase)) == phase.tasks
 
 
-def run_phases(config: RunConfig, phases: list[tuple[str, Phase]], wait: bool = False) -> list[StageResult]:
-    """Run (local) or submit (slurm, ray) phases in order; ``phases`` pairs each with its stage.
-    With ``wait``, a Slurm submission blocks until every phase completed (or fails with the status)."""
-    check_executor_available(config)
-    save_run_config(config)
-    results: list[StageResult] = []
-    previous: PipelineExecutor | None = None
-    for stage, phase in phases:
+class PhaseRunner:
+    """Runs (local) or submits (slurm, ray) phases in order, chaining submissions."""
+
+    def __init__(self, config: RunConfig):
+        self.config = config
+        self.previous: PipelineExecutor | None = None
+        self.submitted: list[Phase] = []
+
+    def run(self, phase: Phase) -> tuple[StageResult, list[dict] | None]:
+        """Run one phase; returns its result and, when it was built, its steps' stats records."""
         if phase_complete(phase):
-            results.append(StageResult(phase.name, "complete", phase.tasks, 0.0))
-            continue
+            return StageResult(phase.name, "complete", phase.tasks, 0.0), None
         _check_task_count(phase.logs, phase.name, phase.tasks)
-        executor = make_executor(config, phase, phase.build(), previous)
-        if config.executor.type != "local":
-            previous = executor
-            results.append(StageResult(phase.name, "submitted", phase.tasks, 0.0))
-            continue
+        pipeline = phase.build()
+        steps = [step_record(step) for step in pipeline]
+        executor = make_executor(self.config, phase, pipeline, self.previous)
+        if self.config.executor.type != "local":
+            self.previous = executor
+            self.submitted.append(phase)
+            return StageResult(phase.name, "submitted", phase.tasks, 0.0), steps
         started = time.monotonic()
         try:
             with task_progress(phase):
                 executor.run()
         except Exception as exc:  # a task raised; its log has the traceback
-            log.debug("phase %s of stage %s raised %r", phase.name, stage, exc)
+            log.debug("phase %s raised %r", phase.name, exc)
         missing = phase.tasks - len(completed_ranks(phase))
         if missing:
-            raise RunFailed(f"stage {phase.name}: {missing} of {phase.tasks} tasks failed; "
-                            f"see {failed_log(phase)}")
-        results.append(StageResult(phase.name, "ran", phase.tasks, time.monotonic() - started))
-    if previous is not None:
-        previous.run()  # submits the whole chain of dependencies
-        if wait and config.executor.type == "slurm":
+            raise RunFailed(f"stage {phase.name}: {missing} of {phase.tasks} tasks failed; see {failed_log(phase)}")
+        return StageResult(phase.name, "ran", phase.tasks, time.monotonic() - started), steps
+
+    def submit(self, wait: bool) -> bool:
+        """Submit the chain of non-local phases; True when they have all completed (``wait``)."""
+        if self.previous is None:
+            return True
+        self.previous.run()  # submits the whole chain of dependencies
+        if wait and self.config.executor.type == "slurm":
             from clearweb.pipeline.slurm import wait_for_phases
 
-            submitted = [phase for _, phase in phases if not phase_complete(phase)]
-            names = [f"{config.executor.slurm.job_name_prefix}_{phase.name}" for phase in submitted]
-            wait_for_phases(submitted, names, phase_complete)
-            results = [StageResult(r.name, "ran" if r.status == "submitted" else r.status, r.tasks, r.seconds)
-                       for r in results]
+            names = [f"{self.config.executor.slurm.job_name_prefix}_{phase.name}" for phase in self.submitted]
+            wait_for_phases(self.submitted, names, phase_complete)
+            return True
+        return False
+
+
+def run_phases(config: RunConfig, phases: list[Phase], wait: bool = False) -> list[StageResult]:
+    """Run phases outside any stage's lineage (``clearweb robots fetch`` crawls the snapshot)."""
+    check_executor_available(config)
+    runner = PhaseRunner(config)
+    results = [runner.run(phase)[0] for phase in phases]
+    runner.submit(wait)
     return results
 
 
-def check_prerequisites(config: RunConfig, source: str, names: list[str]) -> None:
-    """A subset of stages reads what earlier stages wrote: those must have completed."""
-    first = STAGE_ORDER.index(names[0])
-    for earlier in config.enabled_stages():
-        if STAGE_ORDER.index(earlier) < first and earlier not in names:
-            if not all(phase_complete(phase) for phase in STAGE_PHASES[earlier](config, source)):
-                raise ConfigError("--stages", None, f"stage {names[0]} needs stage {earlier} to have completed; "
-                                                    f"run it first (clearweb run {source} --stages {earlier})")
+def _relative(path: Path, run_dir: Path) -> str:
+    return path.relative_to(run_dir).as_posix() if path.is_relative_to(run_dir) else str(path)
 
 
-def run_stages(config: RunConfig, source: str, stages: list[str] | None = None, wait: bool = False) -> list[StageResult]:
-    """Run the selected stages (all enabled ones by default), phase by phase."""
+def _phase_records(planned: PlannedStage, record: dict, built: dict[str, list[dict]]) -> list[dict]:
+    """Per phase: name, logs (relative to the run directory when inside it), tasks, step records."""
+    before = {phase["name"]: phase.get("steps") for phase in record.get("phases", [])}
+    return [{"name": phase.name, "logs": _relative(phase.logs, planned.ctx.run_dir), "tasks": phase.tasks,
+             "steps": built.get(phase.name) or before.get(phase.name)} for phase in planned.phases()]
+
+
+def plan_run(config: RunConfig, source: str, names: list[str]) -> tuple[list[PlannedStage], dict[str, StageCheck]]:
+    """Build and check the stage graph and every stage's lineage, before any work."""
+    graph = []
+    for planned in stage_graph(config, source):
+        resolve = getattr(planned.settings, "resolve_inputs", None)
+        if resolve is not None and planned.name in names:
+            planned = planned.with_inputs(resolve(planned.ctx.run_dir, source))
+        elif resolve is not None:  # not run now: compare as recorded
+            planned = planned.with_inputs((read_lineage(planned.ctx.dirs.root) or {}).get("inputs"))
+        graph.append(planned)
+    checks: dict[str, StageCheck] = {}
+    for planned in graph:
+        complete = all(phase_complete(phase) for phase in planned.phases())
+        checks[planned.name] = check_stage(planned, read_lineage(planned.ctx.dirs.root), complete, checks)
+    return graph, checks
+
+
+def _refuse_unready(graph: list[PlannedStage], checks: dict[str, StageCheck], names: list[str], source: str,
+                    rerun_stale: bool) -> None:
+    first = next(index for index, planned in enumerate(graph) if planned.name in names)
+    for planned in graph[:first]:
+        check = checks[planned.name]
+        if check.state == "stale":
+            raise StaleStage(f"stage {names[0]} needs stage {planned.name}, which is stale: {check.reason}; "
+                             f"run it first (clearweb run {source} --stages {planned.name} --rerun-stale)")
+        if check.state != "complete":
+            raise ConfigError("--stages", None, f"stage {names[0]} needs stage {planned.name} to have completed; "
+                                                f"run it first (clearweb run {source} --stages {planned.name})")
+    if rerun_stale:
+        return
+    stale = [planned for planned in graph if planned.name in names and checks[planned.name].state == "stale"]
+    if stale:
+        after = [planned.name for planned in stale[1:]]
+        more = f" (stale after it: {', '.join(after)})" if after else ""
+        raise StaleStage(f"{stale[0].name}: {checks[stale[0].name].reason}{more}; rerun with --rerun-stale or "
+                         f"delete {stale[0].ctx.dirs.root}")
+
+
+def _finish(planned: PlannedStage, record: dict) -> None:
+    upstream = {name: (read_lineage(planned.ctx.run_dir / name) or {}).get("fingerprint")
+                for name in planned.upstream}
+    write_lineage(planned.ctx.dirs.root, finish_record(record, planned, upstream))
+
+
+def run_stages(config: RunConfig, source: str, stages: list[str] | None = None, wait: bool = False,
+               rerun_stale: bool = False) -> list[StageResult]:
+    """Run the selected stages (all enabled ones by default) phase by phase, each under its lineage.
+
+    Everything that can refuse the run (the stage graph, stale stages, missing prerequisites, the
+    executor) is checked before any task runs or any file is written."""
     names = select_stages(config, stages)
-    if stages:
-        check_prerequisites(config, source, names)
-    return run_phases(config, [(name, phase) for name in names for phase in STAGE_PHASES[name](config, source)],
-                      wait)
+    graph, checks = plan_run(config, source, names)
+    _refuse_unready(graph, checks, names, source, rerun_stale)
+    check_executor_available(config)
+    save_run_config(config)
+    runner = PhaseRunner(config)
+    results: list[StageResult] = []
+    pending: list[tuple[PlannedStage, dict]] = []
+    for planned in (p for p in graph if p.name in names):
+        check = checks[planned.name]
+        if check.state == "complete":
+            results += [StageResult(phase.name, "complete", phase.tasks, 0.0) for phase in planned.phases()]
+            continue
+        if check.state == "stale":
+            for folder in planned.owned_dirs():
+                shutil.rmtree(folder, ignore_errors=True)
+            log.info("%s: recomputing (%s)", planned.name, check.reason)
+        record = check.record if check.state == "partial" else start_record(planned)
+        write_lineage(planned.ctx.dirs.root, record)
+        built: dict[str, list[dict]] = {}
+        for phase in planned.phases():
+            result, steps = runner.run(phase)
+            results.append(result)
+            if steps is not None:
+                built[phase.name] = steps
+                record = dict(record, phases=_phase_records(planned, record, built))
+                write_lineage(planned.ctx.dirs.root, record)
+        if config.executor.type == "local":
+            _finish(planned, record)
+        else:
+            pending.append((planned, record))
+    if runner.submit(wait):
+        for planned, record in pending:
+            _finish(planned, record)
+        results = [StageResult(r.name, "ran" if r.status == "submitted" else r.status, r.tasks, r.seconds)
+                   for r in results]
+    return results

@@ -21,7 +21,7 @@ from pathlib import Path
 
 from datatrove.executor import SlurmPipelineExecutor
 
-from clearweb.pipeline.errors import ClearwebError, RunFailed
+from clearweb.pipeline.core.errors import ClearwebError, RunFailed
 
 
 class ClearwebSlurmExecutor(SlurmPipelineExecutor):

@@ -1,9 +1,10 @@
 """Turn the config's input specs into one ordered list of shards, and open a shard for reading.
 
-The list is resolved once, in the process that launches the run, and handed to every task; task
-``rank`` of ``world_size`` reads ``shards[rank::world_size]``. Resolving up front keeps the split
-deterministic (a resumed or re-submitted task reads exactly the files it read before) and lets a
-bad input spec fail before any job is submitted.
+The list is resolved in the process that launches the run, kept in the fetch stage's lineage at
+its first start and handed to every task; task ``rank`` of ``world_size`` reads
+``shards[rank::world_size]``. A resume reads the recorded list, so a resumed or re-submitted task
+reads exactly the files it read before, and a list that changed since (a new, missing or replaced
+shard) is refused before any job is submitted.
 
 Shards may be local paths (globs too), http(s) URLs (downloaded through the cache by
 ``HttpFetcher``) or any fsspec path such as ``s3://`` or ``hf://`` (streamed through fsspec).
@@ -11,23 +12,68 @@ Shards may be local paths (globs too), http(s) URLs (downloaded through the cach
 
 from __future__ import annotations
 
+import glob
 import gzip
 import io
 import os
+import re
 from collections.abc import Iterator
 from contextlib import contextmanager
-from dataclasses import dataclass
-from typing import BinaryIO
+from dataclasses import asdict, dataclass
+from typing import Any, BinaryIO, ClassVar, Literal
 
 import fsspec
+from pydantic import Field, ValidationInfo, field_validator, model_validator
 
-from clearweb.pipeline.config import InputSpec, is_remote
+from clearweb.pipeline.core.errors import ConfigError, InputError, InputMissing
+from clearweb.pipeline.core.settings import StrictModel, checks_files, is_remote
 from clearweb.pipeline.download import HttpFetcher
-from clearweb.pipeline.errors import ConfigError, InputError, InputMissing
 
+_GLOB_CHARS = re.compile(r"[*?\[]")
 _COMPRESSION_SUFFIXES = (".gz", ".zst", ".bz2", ".xz")
 _FORMAT_SUFFIXES = {".warc": "warc", ".arc": "warc", ".jsonl": "jsonl", ".json": "jsonl",
                     ".ndjson": "jsonl", ".parquet": "parquet"}
+
+
+class InputSpec(StrictModel):
+    """One source of shards: a file, glob or URL, a paths file, or a Common Crawl crawl id."""
+
+    # The mirror serving a crawl or paths file: shards are identified by their paths-file entry.
+    execution_keys: ClassVar[frozenset[str]] = frozenset({"base_url"})
+
+    path: str | None = None
+    paths_file: str | None = None
+    crawl: str | None = Field(None, pattern=r"^CC-MAIN-[A-Za-z0-9-]+$")
+    base_url: str | None = None
+    format: Literal["warc", "jsonl", "parquet"] | None = None
+    html: bool | None = Field(None, description="text is HTML to extract; default: true for warc only")
+    text_key: str = "text"
+    id_key: str = "id"
+    max_files: int | None = Field(None, ge=1)
+
+    @model_validator(mode="after")
+    def _one_location(self) -> InputSpec:
+        given = [name for name in ("path", "paths_file", "crawl") if getattr(self, name)]
+        if len(given) != 1:
+            raise ValueError("give exactly one of path, paths_file or crawl")
+        if self.crawl and not self.base_url:
+            self.base_url = "https://data.commoncrawl.org/"
+        if self.crawl and self.format not in (None, "warc"):
+            raise ValueError("a crawl id lists WARC files; format must be warc")
+        return self
+
+    @field_validator("path", "paths_file")
+    @classmethod
+    def _local_file_exists(cls, value: str | None, info: ValidationInfo) -> str | None:
+        if not value or is_remote(value) or not checks_files(info):
+            return value
+        local = value.removeprefix("file://")
+        if not _GLOB_CHARS.search(value):
+            if not os.path.exists(local):
+                raise ValueError("file not found")
+        elif not glob.glob(local, recursive=True):
+            raise ValueError("no file matches this pattern")
+        return value
 
 
 @dataclass(frozen=True)
@@ -66,9 +112,7 @@ def _expand_path(path: str) -> list[str]:
         fs, _, paths = fsspec.get_fs_token_paths(path)
         return sorted(fs.unstrip_protocol(p) for p in paths)
     local = path.removeprefix("file://")
-    if any(ch in local for ch in "*?["):
-        import glob
-
+    if _GLOB_CHARS.search(local):
         return sorted(os.path.abspath(p) for p in glob.glob(local, recursive=True) if os.path.isfile(p))
     return [os.path.abspath(local)]
 
@@ -117,6 +161,20 @@ def resolve_shards(specs: list[InputSpec], fetcher: HttpFetcher, source: str = "
             html = spec.html if spec.html is not None else fmt == "warc"
             shards.append(Shard(location, fmt, html, spec.text_key, spec.id_key, name))
     return shards
+
+
+def shard_record(shard: Shard) -> dict[str, Any]:
+    """A shard as the fetch stage's lineage keeps it: where, how to read it, and (for local files)
+    its size and modification time, so a shard replaced between runs is noticed."""
+    record: dict[str, Any] = asdict(shard)
+    if not is_remote(shard.location):
+        stat = os.stat(shard.location.removeprefix("file://"))
+        record |= {"size": stat.st_size, "mtime_ns": stat.st_mtime_ns}
+    return record
+
+
+def shard_from_record(record: dict[str, Any]) -> Shard:
+    return Shard(**{name: record[name] for name in ("location", "format", "html", "text_key", "id_key", "name")})
 
 
 @contextmanager

@@ -2,6 +2,7 @@
 
 A task is completed when datatrove wrote its completion marker, failed when its log exists and
 records an error but it has no marker (a crash or a kill leaves such a log), pending otherwise.
+Each phase also shows its stage's lineage status (running, complete, not started).
 """
 
 from __future__ import annotations
@@ -12,7 +13,8 @@ from pathlib import Path
 from rich.console import Console
 from rich.table import Table
 
-from clearweb.pipeline.run_stats import all_phases, completed_ranks, run_config, task_log
+from clearweb.pipeline.audit import load_run
+from clearweb.pipeline.run_stats import completed_ranks, task_log
 
 LOG_TAIL_LINES = 8
 
@@ -29,15 +31,17 @@ def task_states(phase) -> tuple[set[int], set[int], set[int]]:
 
 def cmd_status(args: argparse.Namespace) -> int:
     run = Path(args.run)
-    config = run_config(run)
+    record = load_run(run)
     console = Console()
     table = Table(title=f"clearweb status: {run}")
-    for column in ("phase", "tasks", "completed", "failed", "pending"):
+    for column in ("phase", "lineage", "tasks", "completed", "failed", "pending"):
         table.add_column(column, justify="left" if column == "phase" else "right")
     failures = []
-    for _stage, phase in all_phases(config):
+    for audited in record.phases():
+        phase = audited.phase
         done, failed, pending = task_states(phase)
-        table.add_row(phase.name, str(phase.tasks), str(len(done)), str(len(failed)), str(len(pending)))
+        lineage = (record.lineage.get(audited.stage) or {}).get("status", "not started")
+        table.add_row(phase.name, lineage, str(phase.tasks), str(len(done)), str(len(failed)), str(len(pending)))
         failures.extend((phase, rank) for rank in sorted(failed))
     console.print(table)
     for phase, rank in failures:

@@ -12,9 +12,9 @@ import json
 from pathlib import Path
 
 from clearweb.pipeline.config import load_config
-from clearweb.pipeline.errors import InputError
+from clearweb.pipeline.core.errors import InputError
+from clearweb.pipeline.core.stage import stage_dirs
 from clearweb.pipeline.runner import run_stages
-from clearweb.pipeline.stages import stage_dirs
 
 
 def cmd_train(args: argparse.Namespace) -> int:

@@ -27,7 +27,7 @@ def load_train_config(path: str, overrides: list[str]):
 
 def cmd_train(args: argparse.Namespace) -> int:
     from clearweb.model.trainer import train
-    from clearweb.pipeline.errors import InputError
+    from clearweb.pipeline.core.errors import InputError
 
     config = load_train_config(args.config, list(args.set))
     if args.slurm:
@@ -63,7 +63,7 @@ def submit_training(args: argparse.Namespace, config) -> int:
     import time
     from pathlib import Path
 
-    from clearweb.pipeline.errors import RunFailed
+    from clearweb.pipeline.core.errors import RunFailed
     from clearweb.pipeline.slurm import job_queued, submit, training_script
 
     out = Path(config.training.out_dir).resolve()

@@ -1,10 +1,11 @@
 """``clearweb why RUN URL_OR_ID``: where one document went, and the evidence for it.
 
 The document stages are searched in order (each stage's removed/ files, then its output): the first
-stage that removed it is reported with its evidence (robots: agents and the deciding robots.txt
-line with the snapshot date; language: label and score against the threshold; compliance: the
-TDM/noai/license/toxicity evidence), else the last output file holding it, with what was rewritten
-(PII replaced) on the way. A full scan of the Parquet files: fine for a run's audit, not a database.
+stage that removed it is reported with the evidence its registered stage or filter gives (robots:
+agents and the deciding robots.txt line with the snapshot date; language: label and score against
+the threshold the stage applied; compliance filters: their evidence), else the last output file
+holding it, with what was rewritten (PII replaced) on the way. Settings and paths come from the
+run's lineage (``audit.load_run``). A full scan of the Parquet files: fine for an audit, not a database.
 """
 
 from __future__ import annotations
@@ -15,12 +16,9 @@ from pathlib import Path
 import pyarrow.compute as pc
 import pyarrow.parquet as pq
 
-from clearweb.filters.robots.origins import origin_of
-from clearweb.pipeline.errors import InputError
-from clearweb.pipeline.run_stats import run_config
-from clearweb.pipeline.stages import snapshot_dir, stage_dirs
-
-DOCUMENT_STAGES = ("fetch", "robots", "language", "compliance")
+from clearweb.pipeline.audit import load_run
+from clearweb.pipeline.core.errors import InputError
+from clearweb.pipeline.registry import filters_of
 
 
 def find_row(folder: Path, column: str, value: str) -> tuple[Path, dict] | None:
@@ -34,50 +32,41 @@ def find_row(folder: Path, column: str, value: str) -> tuple[Path, dict] | None:
     return None
 
 
-def evidence(stage: str, row: dict, config) -> list[str]:
-    if stage == "robots":
-        lines = [f"blocked for: {', '.join(row.get('robots_blocked_by') or []) or '(policy)'}",
-                 f"rule: {row.get('robots_rule')}"]
-        from clearweb.filters.robots.snapshot import read_snapshot
-
-        entry = read_snapshot(snapshot_dir(config)).get(origin_of(row.get("url")))
-        if entry is not None:
-            lines.append(f"robots.txt {entry.url} fetched {entry.fetched_at} (HTTP {entry.status}, sha256 {entry.sha256})")
-        return lines
-    if stage == "language":
-        label = f"{row.get('language')}_{row.get('language_script')}"
-        stage_config = config.stages.language
-        return [f"language {label} scored {row.get('language_score')} below the threshold "
-                f"{stage_config.threshold if stage_config else '?'} (per-label file: {stage_config.thresholds_file})"]
-    return [line for line in (f"evidence: {row.get('compliance_evidence')}", f"license: {row.get('license')}",
-                              f"toxicity score: {row.get('toxicity_score')}") if not line.endswith("None")]
+def removal_evidence(planned, view, path: Path, row: dict) -> list[str]:
+    """The evidence lines of the stage, or of the filter whose ``removed/<filter>/`` holds the row."""
+    explain = planned.stage.explain
+    relative = path.relative_to(planned.ctx.dirs.removed).parts
+    for f in filters_of(planned.settings):
+        if len(relative) > 1 and relative[0] == f.name:
+            explain = f.explain
+    lines = explain(row, view) if explain else [f"evidence: {row.get('compliance_evidence')}"]
+    return [line for line in lines if not line.endswith("None")]
 
 
 def cmd_why(args: argparse.Namespace) -> int:
-    run = Path(args.run)
-    config = run_config(run)
+    run = load_run(args.run)
     column = "url" if "://" in args.document else "id"
     last = None
-    for stage in (s for s in DOCUMENT_STAGES if s in config.enabled_stages()):
-        dirs = stage_dirs(config.run_dir, stage)
+    for planned in (p for p in run.graph if p.stage.documents):
+        dirs = planned.ctx.dirs
         removed = find_row(dirs.removed, column, args.document)
         if removed:
             path, row = removed
-            print(f"removed by stage {stage}: {row.get('removed_by')}")
-            for line in evidence(stage, row, config):
+            print(f"removed by stage {planned.name}: {row.get('removed_by')}")
+            for line in removal_evidence(planned, run.view(planned.name), path, row):
                 print(f"  {line}")
-            print(f"  record: {path}")
+            print(f"  record: {path.relative_to(run.run_dir)}")
             return 0
         kept = find_row(dirs.output, column, args.document)
         if kept is None:
             if last is None:
-                raise InputError(f"{run}: no document with {column} {args.document} in the fetch output (skipped at "
-                                 "fetch as non-HTML, non-200 or without main text, or not part of this run)")
-            raise InputError(f"{run}: {args.document} left stage {last[0]} but is missing from stage {stage} "
-                             "(is that stage complete? see clearweb status)")
-        last = (stage, *kept)
+                raise InputError(f"{args.run}: no document with {column} {args.document} in the fetch output (skipped "
+                                 "at fetch as non-HTML, non-200 or without main text, or not part of this run)")
+            raise InputError(f"{args.run}: {args.document} left stage {last[0]} but is missing from stage "
+                             f"{planned.name} (is that stage complete? see clearweb status)")
+        last = (planned.name, *kept)
     stage, path, row = last
-    print(f"kept: in {path} (stage {stage})")
+    print(f"kept: in {path.relative_to(run.run_dir)} (stage {stage})")
     if row.get("language"):
         print(f"  language {row['language']}_{row.get('language_script')} score {row.get('language_score')}")
     if row.get("license"):

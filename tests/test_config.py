@@ -4,7 +4,7 @@ import pytest
 
 from clearweb.pipeline.cli import main
 from clearweb.pipeline.config import load_config
-from clearweb.pipeline.errors import ConfigError
+from clearweb.pipeline.core.errors import ConfigError
 
 REPO = Path(__file__).resolve().parent.parent
 

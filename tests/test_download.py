@@ -3,9 +3,9 @@
 import pytest
 import requests
 
+from clearweb.pipeline.core.errors import InputError, InputMissing
 from clearweb.pipeline.demo.server import LoopbackServer, Response
 from clearweb.pipeline.download import HttpFetcher
-from clearweb.pipeline.errors import InputError, InputMissing
 
 PAYLOAD = bytes(range(256)) * 4096  # 1 MiB
 

@@ -6,9 +6,10 @@ import pytest
 from datatrove.executor import LocalPipelineExecutor, SlurmPipelineExecutor
 
 from clearweb.pipeline.config import load_config
-from clearweb.pipeline.errors import ConfigError
+from clearweb.pipeline.core.errors import ConfigError
+from clearweb.pipeline.core.stage import stage_dirs
 from clearweb.pipeline.runner import check_executor_available, make_executor
-from clearweb.pipeline.stages import fetch_phases, stage_dirs, stage_tasks
+from clearweb.pipeline.stages import stage_graph, stage_tasks
 
 CONFIG = """run_dir: {run}
 executor:
@@ -42,7 +43,7 @@ def config(tmp_path):
 
 
 def test_slurm_mapping(config):
-    executor = make_executor(config, fetch_phases(config, "c.yaml")[0], [], depends=None)
+    executor = make_executor(config, stage_graph(config, "c.yaml")[0].phases()[0], [], depends=None)
     assert isinstance(executor, SlurmPipelineExecutor)
     assert (executor.tasks, executor.workers) == (600, 100)  # the stage's own task count wins
     assert (executor.partition, executor.time, executor.qos) == ("cpu", "02:00:00", "low")
@@ -56,9 +57,9 @@ def test_slurm_mapping(config):
 
 def test_local_mapping_and_worker_cap(config):
     local = config.model_copy(update={"executor": config.executor.model_copy(update={"type": "local"})})
-    executor = make_executor(local, fetch_phases(local, "c.yaml")[0], [], depends=None)
+    executor = make_executor(local, stage_graph(local, "c.yaml")[0].phases()[0], [], depends=None)
     assert isinstance(executor, LocalPipelineExecutor)
-    assert stage_tasks(local, "fetch") == (600, 100)
+    assert stage_tasks(local, local.stages.fetch) == (600, 100)
 
 
 def test_missing_sbatch_is_reported(config, monkeypatch):

@@ -8,9 +8,9 @@ import pyarrow as pa
 import pyarrow.parquet as pq
 import pytest
 
+from clearweb.pipeline.core.errors import InputError
 from clearweb.pipeline.demo.server import LoopbackServer, Response
 from clearweb.pipeline.download import HttpFetcher
-from clearweb.pipeline.errors import InputError
 from clearweb.pipeline.fetch import HTML_FLAG, ShardReader
 from clearweb.pipeline.sources import Shard
 from tests.helpers import html_page, write_warc

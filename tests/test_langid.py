@@ -13,7 +13,7 @@ from clearweb.filters.langid.filter import LanguageLabeler
 from clearweb.filters.langid.labels import LID176, all_lid176_labels, map_lid176
 from clearweb.filters.langid.scripts import dominant_script
 from clearweb.filters.langid.thresholds import ThresholdsError, load_thresholds
-from clearweb.pipeline.partitioned_writer import PartitionedWriter
+from clearweb.pipeline.core.partitioned_writer import PartitionedWriter
 from tests.langid_helpers import synthetic_labels, synthetic_text, synthetic_vocabularies, train_tiny_model
 
 

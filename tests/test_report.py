@@ -16,13 +16,15 @@ def run(tmp_path_factory):
     return out / "run"
 
 
-def per_task(run, phase_logs, step_part, key):
+def per_task(run, stage, step_key, key):
+    """A stat summed over the raw per-task stats files, the step found by its key in the lineage."""
+    lineage = json.loads((run / stage / "lineage.json").read_text())
+    phase = lineage["phases"][-1]
+    index = [step["key"] for step in phase["steps"]].index(step_key)
     total = 0
-    for path in sorted((run / phase_logs / "stats").glob("*.json")):
-        for step in json.loads(path.read_text()):
-            if step_part in step["name"]:
-                value = step["stats"].get(key, 0)
-                total += value["total"] if isinstance(value, dict) else value
+    for path in sorted((run / phase["logs"] / "stats").glob("*.json")):
+        value = json.loads(path.read_text())[index]["stats"].get(key, 0)
+        total += value["total"] if isinstance(value, dict) else value
     return total
 
 
@@ -34,19 +36,25 @@ def test_report_has_every_section_with_numbers(run, capsys):
     assert stages["fetch"]["docs_in"] == 320 and stages["robots"]["removed"]["robots"] > 0
     assert stages["tokenize"]["tokens_out"] > 0 and stages["tokenize"]["docs_out"] == stages["compliance"]["docs_out"]
     assert all(s["task_seconds"] > 0 for s in report["stages"] if s["name"] != "tokenize_merge")
-    robots = report["robots"]
+    sections = report["sections"]
+    robots = sections["robots"]
     assert robots["snapshot_date"] and sum(robots["removed_per_agent"].values()) > 0 and robots["top_domains"]
     assert {"ok", "unavailable", "unreachable"} <= set(robots["crawl_outcomes"])
-    assert report["languages"]["labels"] == 20 and report["languages"]["top"][0]["tokens"] > 0
-    compliance = report["compliance"]
-    assert compliance["tdm_optouts"] > 0 and compliance["noai_optouts"] > 0
-    assert "unknown" in compliance["license_distribution"] and len(compliance["license_distribution"]) > 2
-    assert any(h["removed"] for h in compliance["toxicity_histograms"].values())
-    assert compliance["pii_per_entity"]["email"] > 0 and compliance["pii_per_language"]
-    assert report["fertility"]["gini_tokens_per_byte"] > 0
+    assert robots["snapshot_sha256"] == report["lineage"]["robots"]["artifacts"]["robots_snapshot"]
+    assert sections["language"]["labels"] == 20 and sections["language"]["threshold"] == 0.65
+    top = sections["language"]["top"][0]["label"]
+    assert sections["tokenize"]["per_language"][top] > 0
+    compliance = sections["compliance"]
+    assert compliance["license"]["removed"]["tdm_reservation"] > 0 and compliance["license"]["removed"]["noai"] > 0
+    distribution = compliance["license"]["license_distribution"]
+    assert "unknown" in distribution and len(distribution) > 2
+    assert any(h["removed"] for h in compliance["toxicity"]["histograms"].values())
+    assert compliance["pii"]["per_entity"]["email"] > 0 and compliance["pii"]["per_language"]
+    assert sections["tokenizer"]["gini_tokens_per_byte"] > 0
+    assert all(record["status"] == "complete" and record["fingerprint"] for record in report["lineage"].values())
     assert {"robots: robots", "compliance: toxicity", "compliance: noai"} <= set(report["examples"])
     page = (run / "report.html").read_text()
-    for title in ("Funnel", "Removals by reason", "robots.txt opt-outs", "Languages", "Toxicity score histograms",
+    for title in ("Funnel", "Removals by reason", "Lineage", "threshold applied", "robots.txt opt-outs", "Languages", "Toxicity score histograms",
                   "PII replaced", "Tokenizer fertility", "Time per phase", "Examples of removed documents"):
         assert title in page
     assert "<script" not in page and not re.search(r'(src|href)="https?://', page)  # opens offline
@@ -55,10 +63,9 @@ def test_report_has_every_section_with_numbers(run, capsys):
 def test_report_numbers_are_sums_of_per_task_stats(run):
     main(["report", str(run)])
     stages = {s["name"]: s for s in json.loads((run / "report.json").read_text())["stages"]}
-    assert stages["fetch"]["docs_in"] == per_task(run, "fetch/logs", "Shard reader", "documents")
-    assert stages["robots"]["removed"]["robots"] == per_task(run, "robots/logs", "opt-out", "dropped_robots")
-    assert stages["compliance"]["removed"]["toxicity"] == per_task(run, "compliance/logs", "Toxicity",
-                                                                   "dropped_toxicity")
+    assert stages["fetch"]["docs_in"] == per_task(run, "fetch", "shard_reader", "documents")
+    assert stages["robots"]["removed"]["robots"] == per_task(run, "robots", "robots_filter", "dropped_robots")
+    assert stages["compliance"]["removed"]["toxicity"] == per_task(run, "compliance", "toxicity", "dropped_toxicity")
 
 
 def test_resumed_run_reports_every_task(run, capsys):
@@ -111,5 +118,5 @@ stages:
     capsys.readouterr()
     assert main(["status", str(tmp_path / "run")]) == 0
     out = capsys.readouterr().out
-    assert re.search(r"fetch\s+│\s+2\s+│\s+1\s+│\s+1\s+│\s+0", out)
+    assert re.search(r"fetch\s+│\s+running\s+│\s+2\s+│\s+1\s+│\s+1\s+│\s+0", out)
     assert "fetch task 1 failed" in out and "b.warc.gz: download failed" in out

@@ -102,7 +102,7 @@ def test_unreachable_policy_drop(snapshot):
 
 
 def test_stats_per_agent_and_domain(snapshot, tmp_path):
-    from clearweb.pipeline.writer import DocumentWriter
+    from clearweb.pipeline.core.writer import DocumentWriter
 
     step = RobotsFilter(str(snapshot), exclusion_writer=DocumentWriter(str(tmp_path / "removed")))
     docs = [Document(text="t", id=str(i), metadata={"url": url, "domain": url.split("/")[2]})
@@ -130,4 +130,6 @@ def test_robots_fetch_command_and_refresh(tmp_path, capsys):
     out = capsys.readouterr().out
     assert "previous snapshot moved to" in out and "40 origins (40 unreachable)" in out
     assert list((run / "robots_cache" / "previous").iterdir())
-    assert not (run / "robots").exists()
+    # The filter's lineage recorded the old snapshot: robots and every stage after it are now stale.
+    assert main(["demo", "--out", str(tmp_path / "demo")]) == 2
+    assert "error: robots: robots_snapshot changed (sha256 " in capsys.readouterr().err

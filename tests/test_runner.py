@@ -7,8 +7,8 @@ import pytest
 from datatrove.data import Document
 
 from clearweb.pipeline.cli import main
+from clearweb.pipeline.core.writer import DocumentWriter, SchemaMismatch
 from clearweb.pipeline.demo.server import LoopbackServer, Response
-from clearweb.pipeline.writer import DocumentWriter, SchemaMismatch
 from tests.helpers import html_page, write_warc
 
 CONFIG = """run_dir: {run}

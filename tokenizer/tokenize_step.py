@@ -20,10 +20,10 @@ from datatrove.data import Document, DocumentsPipeline
 from datatrove.pipeline.base import PipelineStep
 from datatrove.pipeline.tokens.tokenizer import DocumentTokenizer
 
-from clearweb.filters.bounded_stats import report_top
-from clearweb.pipeline.contract import language_label
-from clearweb.pipeline.stable_hash import stable_fraction
-from clearweb.pipeline.task_files import write_task_file
+from clearweb.pipeline.core.bounded_stats import report_top
+from clearweb.pipeline.core.contract import language_label
+from clearweb.pipeline.core.hashing import stable_fraction
+from clearweb.pipeline.core.task_files import write_task_file
 
 TOP_LABELS_IN_STATS = 50
 
@@ -35,6 +35,8 @@ def label_of(document: Document) -> str:
 class LanguageMixture(PipelineStep):
     type = "🔢 - TOKENIZER"
     name = "⚖ Language mixture"
+    stats_key = "language_mixture"
+    documents_out_stat = "copies"
 
     def __init__(self, weights: dict[str, float]):
         super().__init__()
@@ -53,6 +55,8 @@ class LanguageMixture(PipelineStep):
 
 class ShardTokenizer(DocumentTokenizer):
     name = "✍ Tokenizer (uint32, BOS+EOS)"
+    stats_key = "shard_tokenizer"
+    tokens_stat = "tokens"
     token_size = 4  # shadows datatrove's vocabulary-based choice
 
     def __init__(self, output_folder: str, tokenizer_path: str, counts_dir: str | None = None, **kwargs):

@@ -22,6 +22,7 @@ from clearweb.tokenizer.sampling import language_sizes, stream_texts, temperatur
 class TokenizerTrainer(PipelineStep):
     type = "🔢 - TOKENIZER"
     name = "🧮 BPE trainer"
+    stats_key = "tokenizer_trainer"
 
     def __init__(self, input_folder: str, output_folder: str, vocab_size: int = 131072, tau: float = 3.0,
                  byte_budget: int = 2_000_000_000, min_frequency: int = 2, existing: str | None = None):

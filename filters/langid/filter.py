@@ -14,18 +14,19 @@ import json
 from collections import Counter
 
 from datatrove.data import Document
-from datatrove.pipeline.filters.base_filter import BaseFilter
 from datatrove.pipeline.writers.disk_base import DiskWriter
 
-from clearweb.filters.bounded_stats import report_top
 from clearweb.filters.langid.identifier import LanguageIdentifier
-from clearweb.pipeline.task_files import write_task_file
+from clearweb.pipeline.core.bounded_stats import report_top
+from clearweb.pipeline.core.filter_step import FilterStep
+from clearweb.pipeline.core.task_files import write_task_file
 
 TOP_LABELS_IN_STATS = 50
 
 
-class LanguageLabeler(BaseFilter):
+class LanguageLabeler(FilterStep):
     name = "🌍 Language id"
+    stats_key = "language_labeler"
 
     def __init__(self, identifier: LanguageIdentifier, threshold: float = 0.65,
                  thresholds: dict[str, float] | None = None, top_k: int = 5, top_min_score: float = 0.01,

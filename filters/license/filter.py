@@ -16,16 +16,20 @@ from __future__ import annotations
 from pathlib import Path
 
 from datatrove.data import Document
-from datatrove.pipeline.filters.base_filter import BaseFilter
 from datatrove.pipeline.writers.disk_base import DiskWriter
 
 from clearweb.filters.license.detect import is_noncommercial_or_noderivatives, license_of
 from clearweb.filters.license.tdmrep import TdmRepError, TdmRepRules, parse_tdmrep
 from clearweb.filters.robots.origins import origin_of
+from clearweb.pipeline.core.filter_step import FilterStep
+
+#: stats: documents per detected license (``license:cc-by-4.0``)
+LICENSE_PREFIX = "license:"
 
 
-class LicenseTdmFilter(BaseFilter):
+class LicenseTdmFilter(FilterStep):
     name = "⚖ License + TDM"
+    stats_key = "license_tdm"
 
     def __init__(self, drop_tdm_reserved: bool = True, drop_noai: bool = True,
                  allowed_licenses: list[str] | None = None, preset: str | None = None,
@@ -73,7 +77,7 @@ class LicenseTdmFilter(BaseFilter):
         signals = doc.metadata.get("signals")
         license_id = license_of(signals.get("license_urls") if signals else None)
         doc.metadata["license"] = license_id
-        self.stat_update(f"license:{license_id}")
+        self.stat_update(f"{LICENSE_PREFIX}{license_id}")
         if signals is None:
             self.stat_update("no_signals")
         if self.drop_tdm_reserved:

@@ -46,9 +46,9 @@ _PRIORITY = ("email", "iban", "card", "ip", "phone")
 
 @lru_cache(maxsize=65536)
 def _has_public_suffix(domain: str) -> bool:
-    from clearweb.pipeline.provenance import _EXTRACT
+    from clearweb.pipeline.core.provenance import has_public_suffix
 
-    return bool(_EXTRACT(domain).suffix)
+    return has_public_suffix(domain)
 
 
 class _EmailMatcher:

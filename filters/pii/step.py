@@ -13,10 +13,15 @@ from datatrove.pipeline.base import PipelineStep
 
 from clearweb.filters.pii.detect import PLACEHOLDERS, anonymize
 
+#: stats: documents with at least one replacement, and replacements per entity (``pii_email``)
+DOCUMENTS_WITH_PII = "documents_with_pii"
+ENTITY_PREFIX = "pii_"
+
 
 class PIIAnonymizer(PipelineStep):
     type = "✂️ - FORMAT"
     name = "🕵 PII anonymizer"
+    stats_key = "pii"
 
     def __init__(self, entities: Collection[str] | None = None):
         super().__init__()
@@ -29,7 +34,7 @@ class PIIAnonymizer(PipelineStep):
                 document.metadata["pii_counts"] = {entity: counts.get(entity, 0) for entity in PLACEHOLDERS}
                 self.stat_update("documents")
                 if counts:
-                    self.stat_update("documents_with_pii")
+                    self.stat_update(DOCUMENTS_WITH_PII)
                     for entity, count in counts.items():
-                        self.stat_update(f"pii_{entity}", value=count)
+                        self.stat_update(f"{ENTITY_PREFIX}{entity}", value=count)
             yield document

@@ -14,9 +14,12 @@ from datatrove.pipeline.base import PipelineStep
 from clearweb.filters.robots.crawler import CrawlSettings, RobotsCrawler
 from clearweb.filters.robots.origins import read_origins
 from clearweb.filters.robots.snapshot import SnapshotEntry, write_part
-from clearweb.pipeline.stable_hash import stable_hash
+from clearweb.pipeline.core.hashing import stable_hash
 
 TDMREP_PATH = "/.well-known/tdmrep.json"
+#: stats: origins per crawl outcome (``outcome_ok``) and per HTTP status class (``http_4xx``)
+OUTCOME_PREFIX = "outcome_"
+HTTP_PREFIX = "http_"
 
 
 def task_of(origin: str, world_size: int) -> int:
@@ -28,6 +31,7 @@ class RobotsCrawlStep(PipelineStep):
 
     type = "🤖 - ROBOTS"
     name = "🕸 robots.txt crawl"
+    stats_key = "robots_crawl"
 
     def __init__(self, origins_dir: str, snapshot_dir: str, settings: CrawlSettings, fetch_tdmrep: bool = False):
         super().__init__()
@@ -48,9 +52,9 @@ class RobotsCrawlStep(PipelineStep):
         with self.track_time():
             for result in crawler.map(fetch, mine):
                 self.stat_update("origins")
-                self.stat_update(f"outcome_{result.outcome}")
+                self.stat_update(f"{OUTCOME_PREFIX}{result.outcome}")
                 if result.status is not None:
-                    self.stat_update(f"http_{result.status // 100}xx")
+                    self.stat_update(f"{HTTP_PREFIX}{result.status // 100}xx")
                 if result.tdmrep_body:
                     self.stat_update("tdmrep_found")
                 rows.append(result)

@@ -32,7 +32,7 @@ import requests
 import urllib3
 
 from clearweb.filters.robots.netguard import AddressGuard, GuardedAdapter, RefusedAddress
-from clearweb.pipeline.errors import one_line
+from clearweb.pipeline.core.errors import one_line
 
 MAX_ROBOTS_BYTES = 500 * 1024
 T = TypeVar("T")

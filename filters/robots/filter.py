@@ -17,23 +17,27 @@ from __future__ import annotations
 from collections import Counter
 
 from datatrove.data import Document
-from datatrove.pipeline.filters.base_filter import BaseFilter
 from datatrove.pipeline.writers.disk_base import DiskWriter
 
-from clearweb.filters.bounded_stats import report_top
 from clearweb.filters.robots.crawler import RobotsFetch
 from clearweb.filters.robots.origins import origin_of
 from clearweb.filters.robots.rules import CompiledRules, RobotsTxt, Rule, normalize_url, path_of
 from clearweb.filters.robots.snapshot import ROBOTS_COLUMNS, read_snapshot
+from clearweb.pipeline.core.bounded_stats import report_top
+from clearweb.pipeline.core.filter_step import FilterStep
 
 # The AI-training crawlers the Apertus report lists, plus "*" (a site's rules for every crawler).
 DEFAULT_AGENTS = ("AI2Bot", "Applebot-Extended", "Bytespider", "CCBot", "ClaudeBot", "cohere-training-data-crawler",
                   "Diffbot", "Meta-ExternalAgent", "Google-Extended", "GPTBot", "PanguBot", "FacebookBot", "*")
 TOP_DOMAINS_PER_TASK = 200
+#: stats: documents removed per agent (``blocked_<agent>``) and per domain (``domain:<domain>``)
+BLOCKED_PREFIX = "blocked_"
+DOMAIN_PREFIX = "domain"
 
 
-class RobotsFilter(BaseFilter):
+class RobotsFilter(FilterStep):
     name = "🤖 robots.txt opt-out"
+    stats_key = "robots_filter"
 
     def __init__(self, snapshot_dir: str, agents: tuple[str, ...] | list[str] = DEFAULT_AGENTS,
                  mode: str = "url", on_unreachable: str = "keep", exclusion_writer: DiskWriter | None = None):
@@ -128,6 +132,6 @@ class RobotsFilter(BaseFilter):
         # Counted locally (a stat update per agent per document is the step's main cost), flushed once.
         for agent in self.agents:
             if self._blocked_agents[agent]:
-                self.stat_update(f"blocked_{agent}", value=self._blocked_agents[agent])
+                self.stat_update(f"{BLOCKED_PREFIX}{agent}", value=self._blocked_agents[agent])
         # Per-domain drops for the report, bounded so stats stay small at millions of domains.
-        report_top(self, "domain", self._dropped_domains, TOP_DOMAINS_PER_TASK)
+        report_top(self, DOMAIN_PREFIX, self._dropped_domains, TOP_DOMAINS_PER_TASK)

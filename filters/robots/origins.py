@@ -14,7 +14,7 @@ from urllib.parse import urlsplit
 from datatrove.data import DocumentsPipeline
 from datatrove.pipeline.base import PipelineStep
 
-from clearweb.pipeline.task_files import write_task_file
+from clearweb.pipeline.core.task_files import write_task_file
 
 _DEFAULT_PORTS = {"http": 80, "https": 443}
 
@@ -63,6 +63,7 @@ class OriginCollector(PipelineStep):
 
     type = "🤖 - ROBOTS"
     name = "🌐 Origins"
+    stats_key = "robots_origins"
 
     def __init__(self, folder: str):
         super().__init__()

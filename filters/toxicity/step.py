@@ -15,16 +15,17 @@ import json
 from collections import Counter, defaultdict
 
 from datatrove.data import Document
-from datatrove.pipeline.filters.base_filter import BaseFilter
 from datatrove.pipeline.writers.disk_base import DiskWriter
 
-from clearweb.pipeline.contract import language_label
-from clearweb.pipeline.stable_hash import stable_fraction
-from clearweb.pipeline.task_files import write_task_file
+from clearweb.pipeline.core.contract import language_label
+from clearweb.pipeline.core.filter_step import FilterStep
+from clearweb.pipeline.core.hashing import stable_fraction
+from clearweb.pipeline.core.task_files import write_task_file
 
 
-class ToxicityFilter(BaseFilter):
+class ToxicityFilter(FilterStep):
     name = "☣ Toxicity"
+    stats_key = "toxicity"
 
     def __init__(self, scorer, thresholds: dict[str, float], default_threshold: float | None = None,
                  no_classifier_sample_rate: float = 1.0, histograms_dir: str | None = None,

@@ -13,10 +13,10 @@ from pathlib import Path
 import pyarrow.parquet as pq
 
 from clearweb.pipeline.config import load_config
+from clearweb.pipeline.core.stage import stage_dirs
 from clearweb.pipeline.demo.crawl import write_crawl
 from clearweb.pipeline.demo.server import LoopbackServer
 from clearweb.pipeline.runner import run_stages
-from clearweb.pipeline.stages import stage_dirs
 
 DEMO_URL_VARIABLE = "CLEARWEB_DEMO_URL"
 DEMO_ADDRESS_VARIABLE = "CLEARWEB_DEMO_ADDRESS"  # ip:port, for the robots crawler's resolve mapping
@@ -46,7 +46,7 @@ def count_rows(folder: Path) -> int:
     return sum(pq.ParquetFile(path).metadata.num_rows for path in sorted(folder.rglob("*.parquet")))
 
 
-def run_demo(out: str | Path, overrides: list[str] | None = None) -> Path:
+def run_demo(out: str | Path, overrides: list[str] | None = None, rerun_stale: bool = False) -> Path:
     """Run the demo into ``out``/run and return the run directory."""
     out = Path(out).resolve()
     crawl = write_crawl(out / "site")
@@ -59,7 +59,7 @@ def run_demo(out: str | Path, overrides: list[str] | None = None) -> Path:
         os.environ.update(variables)
         try:
             config = load_config(config_path, [f"run_dir={out / 'run'}", *(overrides or [])])
-            results = run_stages(config, str(config_path), wait=True)
+            results = run_stages(config, str(config_path), wait=True, rerun_stale=rerun_stale)
         finally:
             for name, value in previous.items():
                 if value is None:

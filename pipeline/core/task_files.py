@@ -10,12 +10,15 @@ from __future__ import annotations
 from pathlib import Path
 
 
-def write_task_file(folder: str | Path, rank: int, suffix: str, text: str) -> Path:
-    """Write ``<folder>/<rank:05d><suffix>`` atomically and return its path."""
-    folder = Path(folder)
-    folder.mkdir(parents=True, exist_ok=True)
-    path = folder / f"{rank:05d}{suffix}"
+def write_atomically(path: Path, text: str) -> Path:
+    """Write ``path`` under a ``.partial`` name and rename it into place."""
+    path.parent.mkdir(parents=True, exist_ok=True)
     partial = path.with_name(path.name + ".partial")
     partial.write_text(text)
     partial.replace(path)
     return path
+
+
+def write_task_file(folder: str | Path, rank: int, suffix: str, text: str) -> Path:
+    """Write ``<folder>/<rank:05d><suffix>`` atomically and return its path."""
+    return write_atomically(Path(folder) / f"{rank:05d}{suffix}", text)

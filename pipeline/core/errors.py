@@ -36,6 +36,12 @@ class InputMissing(InputError):
     """The input does not exist (HTTP 404/410, missing local file): retrying will not help."""
 
 
+class StaleStage(ClearwebError):
+    """A stage's output no longer matches its settings, inputs or upstream stages (exit code 2)."""
+
+    exit_code = 2
+
+
 class RunFailed(ClearwebError):
     """A stage had failed tasks; the message names the log of the first one (exit code 1)."""
 

@@ -33,3 +33,8 @@ def url_provenance(url: str | None) -> dict[str, str | None]:
     if not host:
         return {"host": None, "domain": None}
     return {"host": host, "domain": registered_domain(host)}
+
+
+def has_public_suffix(domain: str) -> bool:
+    """True when ``domain`` ends in a suffix of the bundled public suffix list (``.co.jp``, ``.com``)."""
+    return bool(_EXTRACT(domain).suffix)

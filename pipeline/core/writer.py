@@ -1,11 +1,13 @@
 """The Parquet writer every stage uses for kept and removed documents.
 
-It is datatrove's ParquetWriter with three changes that matter at scale:
+It is datatrove's ParquetWriter with four changes that matter at scale:
 
 - flat columns (metadata expanded), zstd, as the data contract says;
 - column types from ``contract.COLUMN_TYPES``; keys outside the contract get the type pyarrow
   infers from the first batch (null becomes string), and a key that first appears after the
   schema was fixed raises an error naming it instead of being dropped silently;
+- before a task writes, the file an earlier attempt of the same rank left is deleted, so a re-run
+  never leaves stale rows beside new ones;
 - when the task fails, the files it wrote are deleted. datatrove's writer closes its files on any
   exit, which on failure leaves a valid-looking Parquet file holding part of a shard; the task has
   no completion marker and will be re-run, but a reader globbing the folder would not know that.
@@ -19,7 +21,7 @@ import pyarrow as pa
 import pyarrow.parquet as pq
 from datatrove.pipeline.writers.parquet import ParquetWriter
 
-from clearweb.pipeline.contract import COLUMN_TYPES
+from clearweb.pipeline.core.contract import COLUMN_TYPES
 
 
 class SchemaMismatch(ValueError):
@@ -47,6 +49,8 @@ class DocumentWriter(ParquetWriter):
     """Writes documents as zstd Parquet with flat, contract-typed columns."""
 
     name = "📒 Parquet (clearweb)"
+    stats_key = "parquet_writer"
+    documents_out_stat = "total"  # datatrove's writer counts what it wrote as "total"
 
     def __init__(self, output_folder: str, output_filename: str = "${rank}.parquet", batch_size: int = 1000):
         super().__init__(
@@ -60,6 +64,16 @@ class DocumentWriter(ParquetWriter):
         self._schemas: dict[str, pa.Schema] = {}
         self._written: set[str] = set()
         self._handles: dict[str, IO] = {}
+
+    def clear_rank(self, rank: int) -> None:
+        """Delete this rank's file from an earlier attempt (it might not be rewritten this time)."""
+        filename = self.output_filename.substitute({"rank": str(rank).zfill(5)})
+        if self.output_folder.exists(filename):
+            self.output_folder.rm(filename)
+
+    def run(self, data, rank: int = 0, world_size: int = 1):
+        self.clear_rank(rank)
+        yield from super().run(data, rank, world_size)
 
     def _default_adapter(self, document) -> dict:
         data = super()._default_adapter(document)
@@ -93,7 +107,7 @@ class DocumentWriter(ParquetWriter):
             if extra:
                 raise SchemaMismatch(
                     f"{filename}: document {row.get('id')!r} has metadata key(s) {sorted(extra)} "
-                    "absent from the file's first batch; declare them in clearweb.pipeline.contract"
+                    "absent from the file's first batch; declare them in clearweb.pipeline.core.contract"
                 )
         self._writers[filename].write_batch(pa.RecordBatch.from_pylist(rows, schema=schema))
 

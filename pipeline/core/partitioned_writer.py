@@ -4,7 +4,8 @@ With 2,000 languages a writer that keeps one open Parquet file per language per 
 file descriptors (``ulimit -n`` is often 1024). Parquet files cannot be reopened for appending, so
 instead rows are buffered per partition and each flush writes one complete file
 (``<partition>/<rank>_<part>.parquet``), opened and closed at once: at most one file is open at a
-time. A partition is flushed when it reaches ``target_file_bytes``; when all buffers together
+time. Before writing, the task deletes every file an earlier attempt of its rank wrote. A
+partition is flushed when it reaches ``target_file_bytes``; when all buffers together
 exceed ``max_buffer_bytes`` the largest is flushed. Small partitions therefore get one file per
 task and large ones files of about ``target_file_bytes``. Files appear atomically; if the task
 fails, the files it wrote are deleted, as DocumentWriter does.
@@ -20,12 +21,14 @@ import pyarrow.parquet as pq
 from datatrove.data import Document, DocumentsPipeline
 from datatrove.pipeline.base import PipelineStep
 
-from clearweb.pipeline.writer import schema_for
+from clearweb.pipeline.core.writer import schema_for
 
 
 class PartitionedWriter(PipelineStep):
     type = "💽 - WRITER"
     name = "🗂 Partitioned Parquet"
+    stats_key = "partitioned_writer"
+    documents_out_stat = "documents"
 
     def __init__(self, output_folder: str, partition_keys: tuple[str, ...] = ("language", "language_script"),
                  target_file_bytes: int = 256 << 20, max_buffer_bytes: int = 256 << 20):
@@ -58,6 +61,10 @@ class PartitionedWriter(PipelineStep):
             written.append(path)
             self.stat_update("files")
 
+        # An earlier attempt of this rank (killed, or run with another buffer size) may have written
+        # other parts or other partitions: none of them may stay beside this attempt's files.
+        for stale in Path(self.output_folder).glob(f"*/{rank:05d}_*.parquet*"):
+            stale.unlink()
         try:
             for document in data:
                 with self.track_time():

@@ -1,0 +1,32 @@
+"""What the report and ``clearweb why`` say about the language stage: per-label counts and thresholds."""
+
+from __future__ import annotations
+
+from collections import Counter, defaultdict
+
+from clearweb.pipeline.core.stage import StageView
+
+TOP_LANGUAGES = 50
+
+
+def language_report(view: StageView) -> dict:
+    totals: dict[str, Counter] = defaultdict(Counter)
+    for counts in view.side_files(view.dirs.logs / "languages"):
+        for label, values in counts.items():
+            totals[label].update(values)
+    ordered = sorted(totals.items(), key=lambda kv: -kv[1]["docs_kept"])
+    rows = [{"label": label, "docs": c["docs_kept"], "bytes": c["bytes_kept"], "removed": c["docs_removed"]}
+            for label, c in ordered]
+    tail = rows[TOP_LANGUAGES:]
+    return {"threshold": view.settings.threshold, "thresholds_file": view.settings.thresholds_file,
+            "thresholds": view.lineage.get("applied", {}).get("thresholds", {}),
+            "labels": len(rows), "top": rows[:TOP_LANGUAGES],
+            "tail": {"labels": len(tail), "docs": sum(r["docs"] for r in tail), "bytes": sum(r["bytes"] for r in tail)}}
+
+
+def language_explain(row: dict, view: StageView) -> list[str]:
+    label = f"{row.get('language')}_{row.get('language_script')}"
+    applied = view.lineage.get("applied", {}).get("thresholds", {})
+    threshold = applied.get(label, view.settings.threshold)
+    source = "per-label file" if label in applied else "global threshold"
+    return [f"language {label} scored {row.get('language_score')} below the threshold {threshold} ({source})"]

@@ -1,0 +1,71 @@
+"""The language stage's settings and phase: label, threshold, write partitioned by label."""
+
+from __future__ import annotations
+
+from typing import ClassVar
+
+from pydantic import Field, ValidationInfo, model_validator
+
+from clearweb.filters.langid.filter import LanguageLabeler
+from clearweb.filters.langid.identifier import LanguageIdentifier
+from clearweb.filters.langid.thresholds import ThresholdsError, load_thresholds
+from clearweb.pipeline.core.partitioned_writer import PartitionedWriter
+from clearweb.pipeline.core.settings import ExistingFile, checks_files
+from clearweb.pipeline.core.stage import BuildsPhases, Phase, StageContext
+from clearweb.pipeline.core.writer import DocumentWriter
+
+
+class LanguageSettings(BuildsPhases):
+    model: ExistingFile | None = Field(None, description="fastText LID model (GlotLID model_v3.bin); default: lid.176")
+    threshold: float = Field(0.65, ge=0, le=1, description="minimum language_score for labels without their own")
+    thresholds_file: ExistingFile | None = Field(None, description="YAML or CSV of label: threshold")
+    top_k: int = Field(5, ge=1, description="labels kept in top_langs")
+    top_min_score: float = Field(0.01, ge=0, le=1)
+    unsure_below: float = Field(0.0, ge=0, le=1, description="below this the label is und_<script>")
+    max_buffer_mb: int = Field(256, ge=1, description="memory for per-language buffers in each task")
+
+    execution_keys: ClassVar[frozenset[str]] = frozenset({"tasks", "workers", "max_buffer_mb"})
+    content_keys: ClassVar[tuple[str, ...]] = ("model", "thresholds_file")
+
+    @model_validator(mode="after")
+    def _thresholds_readable(self, info: ValidationInfo) -> LanguageSettings:
+        if self.thresholds_file and checks_files(info):
+            try:
+                load_thresholds(self.thresholds_file)
+            except ThresholdsError as exc:
+                raise ValueError(f"thresholds_file: {exc}") from None
+        return self
+
+    def thresholds(self) -> dict[str, float]:
+        return load_thresholds(self.thresholds_file) if self.thresholds_file else {}
+
+    def applied(self) -> dict:
+        return {"thresholds": self.thresholds()}
+
+    def identifier(self) -> LanguageIdentifier:
+        return LanguageIdentifier(self.model, unsure_below=self.unsure_below)
+
+    def check(self, ctx: StageContext) -> None:
+        """Every label of the thresholds file must be one the model can answer: a typo would
+        otherwise silently leave that language on the global threshold."""
+        thresholds = self.thresholds()
+        if not thresholds:
+            return
+        known = set(self.identifier().labels())
+        unknown = sorted(label for label in thresholds if label not in known and not label.startswith("und_"))
+        if unknown:
+            raise ValueError(f"thresholds_file: {self.thresholds_file}: label {unknown[0]} is not a label of the "
+                             f"language-id model" + (f" (and {len(unknown) - 1} more)" if len(unknown) > 1 else ""))
+
+    def phases(self, ctx: StageContext) -> list[Phase]:
+        def build():
+            labeler = LanguageLabeler(
+                self.identifier(), threshold=self.threshold, thresholds=self.thresholds(), top_k=self.top_k,
+                top_min_score=self.top_min_score, counts_dir=str(ctx.dirs.logs / "languages"),
+                exclusion_writer=DocumentWriter(str(ctx.dirs.removed)),
+            )
+            budget = self.max_buffer_mb << 20
+            return [ctx.reader(), labeler,
+                    PartitionedWriter(str(ctx.dirs.output), target_file_bytes=budget, max_buffer_bytes=budget)]
+
+        return [ctx.phase(build)]

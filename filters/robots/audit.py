@@ -1,0 +1,42 @@
+"""What the report and ``clearweb why`` say about the robots stage, from its recorded stats and snapshot."""
+
+from __future__ import annotations
+
+from clearweb.filters.robots.crawl_step import HTTP_PREFIX, OUTCOME_PREFIX, RobotsCrawlStep
+from clearweb.filters.robots.filter import BLOCKED_PREFIX, DOMAIN_PREFIX, RobotsFilter
+from clearweb.filters.robots.origins import origin_of
+from clearweb.filters.robots.snapshot import read_snapshot
+from clearweb.filters.robots.stage import SNAPSHOT
+from clearweb.pipeline.core.stage import StageView
+
+TOP_DOMAINS = 25
+
+
+def _with_prefix(stats: dict[str, float], prefix: str) -> dict[str, int]:
+    return {key.removeprefix(prefix): int(value) for key, value in stats.items() if key.startswith(prefix)}
+
+
+def robots_report(view: StageView) -> dict:
+    crawl = view.stats(RobotsCrawlStep.stats_key)
+    removed = view.stats(RobotsFilter.stats_key)
+    snapshot = view.artifacts[SNAPSHOT]
+    dates = sorted(entry.fetched_at for entry in read_snapshot(snapshot, ["origin", "fetched_at"]).values()) \
+        if snapshot.is_dir() else []
+    domains = _with_prefix(removed, f"{DOMAIN_PREFIX}:")
+    return {"snapshot": str(snapshot), "snapshot_sha256": view.lineage.get("artifacts", {}).get(SNAPSHOT),
+            "snapshot_date": dates[0] if dates else None,
+            "agents": view.settings.agents, "mode": view.settings.mode,
+            "on_unreachable": view.settings.on_unreachable,
+            "crawl_outcomes": _with_prefix(crawl, OUTCOME_PREFIX), "http_status": _with_prefix(crawl, HTTP_PREFIX),
+            "removed_per_agent": _with_prefix(removed, BLOCKED_PREFIX),
+            "top_domains": sorted(domains.items(), key=lambda kv: -kv[1])[:TOP_DOMAINS]}
+
+
+def robots_explain(row: dict, view: StageView) -> list[str]:
+    lines = [f"blocked for: {', '.join(row.get('robots_blocked_by') or []) or '(policy)'}",
+             f"rule: {row.get('robots_rule')}"]
+    snapshot = view.artifacts[SNAPSHOT]
+    entry = read_snapshot(snapshot).get(origin_of(row.get("url"))) if snapshot.is_dir() else None
+    if entry is not None:
+        lines.append(f"robots.txt {entry.url} fetched {entry.fetched_at} (HTTP {entry.status}, sha256 {entry.sha256})")
+    return lines

@@ -1,0 +1,183 @@
+"""What a stage is: a settings model that builds its phases, and the record that registers it.
+
+A stage is one or more *phases*, each one datatrove job with its own tasks and completion markers
+(the robots stage collects origins, crawls robots.txt, then filters). A stage's settings model
+builds its phases from a ``StageContext``: where the stage reads and writes, its task counts and
+the artifacts earlier stages made (the robots snapshot, the tokenizer). Settings and builders live
+next to the steps they configure; ``pipeline/registry.py`` lists them in pipeline order.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from datatrove.pipeline.base import PipelineStep
+from datatrove.pipeline.readers import ParquetReader
+
+from clearweb.pipeline.core.settings import StageSettings, StrictModel
+
+
+@dataclass(frozen=True)
+class StageDirs:
+    """``RUN/<stage>/{output,removed,logs}``."""
+
+    root: Path
+
+    @property
+    def output(self) -> Path:
+        return self.root / "output"
+
+    @property
+    def removed(self) -> Path:
+        return self.root / "removed"
+
+    @property
+    def logs(self) -> Path:
+        return self.root / "logs"
+
+
+def stage_dirs(run_dir: str | Path, stage: str) -> StageDirs:
+    return StageDirs(Path(run_dir).resolve() / stage)
+
+
+@dataclass(frozen=True)
+class Phase:
+    """One datatrove job of a stage; ``build`` is called only if the phase still has work."""
+
+    name: str
+    logs: Path
+    tasks: int
+    workers: int
+    build: Callable[[], list[PipelineStep]]
+
+
+@dataclass(frozen=True)
+class StageContext:
+    """Everything a stage's builder may use; no builder reads the run config directly."""
+
+    run_dir: Path
+    name: str
+    tasks: int
+    workers: int
+    #: the output folder of the document stage this stage reads (None for fetch)
+    input_dir: Path | None = None
+    #: artifact name -> path, from the enabled stages before this one (and this one's own)
+    artifacts: dict[str, Path] = field(default_factory=dict)
+    #: a partitioning stage (language) ran before: document outputs stay partitioned by label
+    partitioned: bool = False
+    #: resolved inputs recorded in the stage's lineage (fetch: the shard list)
+    inputs: list[dict[str, Any]] | None = None
+    #: what later stages ask of this one (``tdmrep``: fetch tdmrep.json in the robots crawl)
+    wanted: frozenset[str] = frozenset()
+
+    @property
+    def dirs(self) -> StageDirs:
+        return StageDirs(self.run_dir / self.name)
+
+    def reader(self) -> ParquetReader:
+        """A reader of the previous document stage's Parquet output."""
+        reader = ParquetReader(str(self.input_dir), glob_pattern="**/*.parquet")
+        # datatrove would add the intermediate file's absolute path (it names the run directory, so two
+        # runs could never produce identical outputs); provenance is source_file, set at fetch.
+        reader.add_file_path = False
+        return reader
+
+    def phase(self, build: Callable[[], list[PipelineStep]], name: str | None = None, logs: Path | None = None,
+              tasks: int | None = None, workers: int | None = None) -> Phase:
+        """A phase of this stage; the defaults are the stage's own name, logs folder and task counts."""
+        tasks = tasks or self.tasks
+        workers = min(workers or self.workers, tasks)
+        return Phase(name or self.name, logs or self.dirs.logs, tasks, workers, build)
+
+
+class BuildsPhases(StageSettings):
+    """A stage's settings: they build its phases, and may name the artifacts the stage makes."""
+
+    def phases(self, ctx: StageContext) -> list[Phase]:
+        raise NotImplementedError
+
+    def artifacts(self, run_dir: Path) -> dict[str, Path]:
+        """Files or folders this stage makes that later stages use, by name (none by default)."""
+        return {}
+
+    def check(self, ctx: StageContext) -> None:
+        """Checks that need more than the config (a model's label set): before any task runs."""
+
+    def wants(self) -> set[str]:
+        """What this stage asks of earlier ones (see ``StageContext.wanted``)."""
+        return set()
+
+    def applied(self) -> dict[str, Any]:
+        """Values the stage applies that its settings only point to (a thresholds file's entries):
+        recorded in the lineage so the audit shows them even after the file changed."""
+        return {}
+
+
+@dataclass(frozen=True)
+class Stage:
+    """One registered stage. ``documents``: it writes documents (Parquet) that later stages read;
+    ``reads``: it reads the previous document stage's output; ``uses``: artifacts of other stages
+    it needs (``required``) or uses when present; ``owns``: folders besides ``RUN/<name>`` that
+    belong to it and are recomputed with it."""
+
+    name: str
+    settings: type[BuildsPhases]
+    documents: bool = True
+    reads: bool = True
+    uses: tuple[str, ...] = ()
+    required: tuple[str, ...] = ()
+    owns: Callable[[Path], list[Path]] = lambda run_dir: []
+    #: its output is partitioned by language label, and later document stages keep that layout
+    partitions: bool = False
+    #: report.json section built from the stage's recorded stats and side files
+    report: Callable[[Any], dict | None] | None = None
+    #: extra lines for ``clearweb why`` about a document this stage removed
+    explain: Callable[[dict, Any], list[str]] | None = None
+
+
+class BuildsStep(StrictModel):
+    """A filter's settings in a filter stage (compliance): they build its one step. Removed
+    documents go to ``removed_dir`` (``RUN/<stage>/removed/<filter>/``)."""
+
+    def step(self, ctx: StageContext, removed_dir: Path) -> PipelineStep:
+        raise NotImplementedError
+
+    def wants(self) -> set[str]:
+        """What this filter asks of earlier stages (see ``StageContext.wanted``)."""
+        return set()
+
+
+@dataclass(frozen=True)
+class Filter:
+    """One registered filter of a filter stage, in chain order. ``name`` is its settings key
+    (``stages.compliance.<name>``) and its ``removed/<name>/`` folder."""
+
+    name: str
+    settings: type[BuildsStep]
+    enabled_by_default: bool = True
+    report: Callable[[Any], dict | None] | None = None
+    explain: Callable[[dict, Any], list[str]] | None = None
+
+
+@dataclass
+class StageView:
+    """A completed (or partly run) stage as the audit sees it: recorded settings, folders resolved
+    from the run directory given on the command line, and merged stats per step key."""
+
+    name: str
+    settings: Any
+    dirs: StageDirs
+    artifacts: dict[str, Path]
+    steps: dict[str, dict[str, float]]
+    lineage: dict[str, Any]
+
+    def stats(self, key: str) -> dict[str, float]:
+        return self.steps.get(key, {})
+
+    def side_files(self, folder: Path) -> list[dict]:
+        """Every ``<rank>.json`` side file in ``folder`` (per-task counts, histograms)."""
+        return [json.loads(p.read_text()) for p in sorted(folder.glob("*.json"))] if folder.is_dir() else []

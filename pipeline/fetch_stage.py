@@ -1,0 +1,83 @@
+"""The fetch stage's settings, and the phase they build: read shards, extract main text, write.
+
+The shard list comes from the stage's lineage (``StageContext.inputs``): resolved once at the
+stage's first start, so every task of every attempt splits the same list.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any, ClassVar, Literal
+
+from datatrove.pipeline.base import PipelineStep
+from pydantic import Field
+
+from clearweb.pipeline.core.settings import StrictModel
+from clearweb.pipeline.core.stage import BuildsPhases, Phase, StageContext
+from clearweb.pipeline.core.writer import DocumentWriter
+from clearweb.pipeline.download import HttpFetcher
+from clearweb.pipeline.extract import HtmlExtractor
+from clearweb.pipeline.fetch import ShardReader
+from clearweb.pipeline.sources import InputSpec, resolve_shards, shard_from_record, shard_record
+
+
+class DownloadSettings(StrictModel):
+    """How http(s) shards are fetched into the local cache before reading (never changes what is read)."""
+
+    execution_keys: ClassVar[frozenset[str]] = frozenset(
+        {"cache_dir", "retries", "backoff_s", "connect_timeout_s", "read_timeout_s", "max_redirects", "keep"})
+
+    cache_dir: str | None = Field(None, description="default: RUN/downloads")
+    retries: int = Field(5, ge=0)
+    backoff_s: float = Field(1.0, ge=0)
+    connect_timeout_s: float = Field(10, gt=0)
+    read_timeout_s: float = Field(60, gt=0)
+    max_redirects: int = Field(5, ge=0)
+    keep: bool = Field(True, description="keep downloaded shards after reading them")
+
+    def fetcher(self, run_dir: Path) -> HttpFetcher:
+        return HttpFetcher(
+            cache_dir=Path(self.cache_dir or run_dir / "downloads").resolve(), retries=self.retries,
+            backoff_s=self.backoff_s, connect_timeout_s=self.connect_timeout_s,
+            read_timeout_s=self.read_timeout_s, max_redirects=self.max_redirects,
+        )
+
+
+class ExtractSettings(StrictModel):
+    """trafilatura main-text extraction, precision-oriented as FineWeb uses it."""
+
+    favour_precision: bool = True
+    deduplicate: bool = True
+    timeout_s: float = Field(5.0, gt=0)
+    max_html_bytes: int = Field(5_000_000, ge=1024)
+
+
+class FetchSettings(BuildsPhases):
+    inputs: list[InputSpec] = Field(min_length=1)
+    download: DownloadSettings = Field(default_factory=DownloadSettings)
+    extract: ExtractSettings = Field(default_factory=ExtractSettings)
+    on_bad_input: Literal["skip", "fail"] = Field(
+        "skip", description="a corrupt or missing shard: count it and go on, or fail the task"
+    )
+    limit: int = Field(-1, ge=-1, description="documents per task, for quick samples; -1 for all")
+
+    def resolve_inputs(self, run_dir: Path, source: str) -> list[dict[str, Any]]:
+        """The shard list as the lineage records it (lists remote folders, reads paths files)."""
+        shards = resolve_shards(self.inputs, self.download.fetcher(run_dir), source)
+        return [shard_record(shard) for shard in shards]
+
+    def phases(self, ctx: StageContext) -> list[Phase]:
+        def build() -> list[PipelineStep]:
+            fetcher = self.download.fetcher(ctx.run_dir)
+            shards = [shard_from_record(record) for record in ctx.inputs or []]
+            steps: list[PipelineStep] = [
+                ShardReader(shards, fetcher, max_html_bytes=self.extract.max_html_bytes,
+                            on_bad_input=self.on_bad_input, keep_downloads=self.download.keep, limit=self.limit)
+            ]
+            if any(shard.html for shard in shards):
+                steps.append(HtmlExtractor(favour_precision=self.extract.favour_precision,
+                                           deduplicate=self.extract.deduplicate, timeout_s=self.extract.timeout_s))
+            steps.append(DocumentWriter(str(ctx.dirs.output)))
+            return steps
+
+        return [ctx.phase(build)]

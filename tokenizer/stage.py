@@ -1,0 +1,86 @@
+"""The tokenizer and tokenize stages' settings and phases.
+
+``tokenizer`` trains a byte-level BPE on the document output (or adopts a tokenizer.json); its
+``tokenizer.json`` is the ``tokenizer`` artifact. ``tokenize`` writes uint32 ``.ds`` shards with it:
+one tokenizing phase over the documents, then one merging phase. Its lineage records the
+tokenizer's content hash, so retraining the tokenizer makes the shards stale.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import ClassVar
+
+from datatrove.pipeline.tokens.merger import DocumentTokenizerMerger
+from pydantic import Field, field_validator
+
+from clearweb.pipeline.core.settings import ExistingFile
+from clearweb.pipeline.core.stage import BuildsPhases, Phase, StageContext
+from clearweb.tokenizer.tokenize_step import LanguageMixture, ShardTokenizer
+from clearweb.tokenizer.train_step import TokenizerTrainer
+
+TOKENIZER = "tokenizer"
+
+
+def tokenizer_json(run_dir: Path) -> Path:
+    return Path(run_dir) / "tokenizer" / "output" / "tokenizer.json"
+
+
+class TokenizerSettings(BuildsPhases):
+    """Train a byte-level BPE (or adopt an existing tokenizer.json) from the partitioned output."""
+
+    path: ExistingFile | None = Field(None, description="use this tokenizer.json (e.g. Apertus's) instead of training")
+    vocab_size: int = Field(131072, ge=512)
+    tau: float = Field(3.0, gt=0, description="temperature over languages; 1 keeps proportions")
+    byte_budget: int = Field(2_000_000_000, ge=1, description="bytes of text to train on")
+    min_frequency: int = Field(2, ge=1)
+
+    content_keys: ClassVar[tuple[str, ...]] = ("path",)
+
+    def artifacts(self, run_dir: Path) -> dict[str, Path]:
+        return {TOKENIZER: tokenizer_json(run_dir)}
+
+    def phases(self, ctx: StageContext) -> list[Phase]:
+        def build():
+            return [TokenizerTrainer(str(ctx.input_dir), str(ctx.dirs.output), vocab_size=self.vocab_size,
+                                     tau=self.tau, byte_budget=self.byte_budget, min_frequency=self.min_frequency,
+                                     existing=self.path)]
+
+        return [ctx.phase(build, tasks=1, workers=1)]  # training is one process
+
+
+class TokenizeSettings(BuildsPhases):
+    """Tokenize documents into uint32 .ds training shards (BOS + text + EOS per document)."""
+
+    mixture: dict[str, float] = Field(default_factory=dict, description="per-label weights; 2.0 doubles, 0.5 halves")
+    shuffle: bool = True
+    seed: int = 0
+    max_tokens_per_file: int = Field(10_000_000_000, ge=1000)
+
+    @field_validator("mixture")
+    @classmethod
+    def _weights(cls, value: dict[str, float]) -> dict[str, float]:
+        for label, weight in value.items():
+            if weight < 0:
+                raise ValueError(f"{label}: weight must be >= 0")
+        return value
+
+    def phases(self, ctx: StageContext) -> list[Phase]:
+        tokenized = ctx.dirs.root / "tokenized"
+
+        def tokenize():
+            steps = [ctx.reader()]
+            if self.mixture:
+                steps.append(LanguageMixture(self.mixture))
+            steps.append(ShardTokenizer(str(tokenized), str(ctx.artifacts[TOKENIZER]),
+                                        counts_dir=str(ctx.dirs.logs / "tokens"), shuffle_documents=self.shuffle,
+                                        seed=self.seed))
+            return steps
+
+        def merge():
+            return [DocumentTokenizerMerger(str(tokenized), str(ctx.dirs.output), save_filename="train",
+                                            max_tokens_per_file=self.max_tokens_per_file, shuffle=self.shuffle,
+                                            seed=self.seed, progress=False)]
+
+        return [ctx.phase(tokenize),
+                ctx.phase(merge, name="tokenize_merge", logs=ctx.dirs.root / "merge_logs", tasks=1, workers=1)]
