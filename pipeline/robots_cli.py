@@ -10,29 +10,13 @@ robots stage's lineage records the snapshot's content hash, so after a refresh t
 from __future__ import annotations
 
 import argparse
-import shutil
 from collections import Counter
-from pathlib import Path
 
-from clearweb.filters.robots.snapshot import read_snapshot
+from clearweb.filters.robots.snapshot import archive_snapshot, read_snapshot
 from clearweb.filters.robots.stage import SNAPSHOT, cache_dir
 from clearweb.pipeline.audit import load_run
 from clearweb.pipeline.core.errors import ConfigError
 from clearweb.pipeline.runner import run_phases
-
-
-def archive_snapshot(snapshot: Path, cache: Path) -> Path | None:
-    """Move the current snapshot aside under previous/<oldest fetched_at>; None if there is none."""
-    entries = read_snapshot(snapshot) if snapshot.is_dir() else {}
-    if not entries:
-        shutil.rmtree(snapshot, ignore_errors=True)
-        return None
-    date = min(entry.fetched_at for entry in entries.values()).replace(":", "")
-    target = cache / "previous" / date
-    target.parent.mkdir(parents=True, exist_ok=True)
-    shutil.rmtree(target, ignore_errors=True)
-    snapshot.rename(target)
-    return target
 
 
 def cmd_robots_fetch(args: argparse.Namespace) -> int:
@@ -42,7 +26,7 @@ def cmd_robots_fetch(args: argparse.Namespace) -> int:
         raise ConfigError(str(run.run_dir / "config.yaml"), "stages.robots", "this run has no robots stage")
     snapshot = robots.ctx.artifacts[SNAPSHOT]
     if args.refresh:
-        archived = archive_snapshot(snapshot, cache_dir(run.run_dir))
+        archived = archive_snapshot(snapshot, cache_dir(run.run_dir) / "previous")
         if archived:
             print(f"previous snapshot moved to {archived}; robots and the stages after it are now stale "
                   "(clearweb run CONFIG --rerun-stale recomputes them)")

@@ -170,6 +170,8 @@ class PhaseRunner:
 
     def run(self, phase: Phase) -> tuple[StageResult, list[dict] | None]:
         """Run one phase; returns its result and, when it was built, its steps' stats records."""
+        if phase.invalidate is not None:
+            phase.invalidate()
         if phase_complete(phase):
             return StageResult(phase.name, "complete", phase.tasks, 0.0), None
         _check_task_count(phase.logs, phase.name, phase.tasks)

@@ -23,7 +23,9 @@ def robots_report(view: StageView) -> dict:
     dates = sorted(entry.fetched_at for entry in read_snapshot(snapshot, ["origin", "fetched_at"]).values()) \
         if snapshot.is_dir() else []
     domains = _with_prefix(removed, f"{DOMAIN_PREFIX}:")
-    return {"snapshot": str(snapshot), "snapshot_sha256": view.lineage.get("artifacts", {}).get(SNAPSHOT),
+    run_dir = view.dirs.root.parent
+    shown = snapshot.relative_to(run_dir).as_posix() if snapshot.is_relative_to(run_dir) else str(snapshot)
+    return {"snapshot": shown, "snapshot_sha256": view.lineage.get("artifacts", {}).get(SNAPSHOT),
             "snapshot_date": dates[0] if dates else None,
             "agents": view.settings.agents, "mode": view.settings.mode,
             "on_unreachable": view.settings.on_unreachable,

@@ -6,7 +6,9 @@ For each document, the origin's entry in the snapshot decides:
   robots.txt disallows anything for a configured agent is removed (the coarse mode of the
   published blocked-domain lists);
 - no robots.txt (``unavailable``: 4xx, bad redirects): nothing is restricted, the document stays;
-- ``unreachable`` or ``refused``: ``on_unreachable`` decides (keep by default, as Apertus did).
+- ``unreachable`` or ``refused``: ``on_unreachable`` decides (keep by default, as Apertus did);
+- no entry at all (a document without URL, or an origin the snapshot lacks): removed as
+  ``robots_unchecked``, since what cannot be checked is not kept.
 
 Removed documents carry ``robots_blocked_by`` (the agents) and ``robots_rule`` (agent, line number
 and text of the deciding rule) into ``removed/``, so a removal can be defended line by line.
@@ -33,6 +35,8 @@ TOP_DOMAINS_PER_TASK = 200
 #: stats: documents removed per agent (``blocked_<agent>``) and per domain (``domain:<domain>``)
 BLOCKED_PREFIX = "blocked_"
 DOMAIN_PREFIX = "domain"
+#: removed_by of documents that could not be checked (no URL, or an origin missing from the snapshot)
+UNCHECKED = "robots_unchecked"
 
 
 class RobotsFilter(FilterStep):
@@ -101,8 +105,12 @@ class RobotsFilter(FilterStep):
         origin = origin_of(url)
         entry = self._snapshot.get(origin) if origin else None
         if entry is None:
-            self.stat_update("no_snapshot_entry")
-            return True
+            # Nothing to check against (no URL, or an origin the snapshot lacks because the fetch
+            # output changed after the crawl): fail closed, with the reason on the document.
+            doc.metadata["robots_blocked_by"] = []
+            doc.metadata["robots_rule"] = (f"no robots.txt snapshot entry for {origin}" if origin
+                                           else "no URL to check")
+            return False, UNCHECKED
         if entry.outcome in ("unreachable", "refused"):
             self.stat_update(f"origin_{entry.outcome}")
             if self.on_unreachable == "keep":

@@ -7,6 +7,7 @@ filter reuses it instead of re-crawling. Crawl tasks write one part each; reader
 
 from __future__ import annotations
 
+import shutil
 from dataclasses import asdict, dataclass, fields
 from pathlib import Path
 
@@ -64,3 +65,17 @@ def read_snapshot(folder: str | Path, columns: list[str] | None = None) -> dict[
         for row in pq.read_table(path, schema=SCHEMA, columns=columns).to_pylist():
             entries[row["origin"]] = SnapshotEntry(**(defaults | row))
     return entries
+
+
+def archive_snapshot(snapshot: Path, archive: Path) -> Path | None:
+    """Move a snapshot aside to ``archive/<oldest fetched_at>``; None if there was none to keep.
+    Earlier snapshots stay as evidence of what the robots decisions of earlier runs rested on."""
+    entries = read_snapshot(snapshot, ["origin", "fetched_at"]) if snapshot.is_dir() else {}
+    if not entries:
+        shutil.rmtree(snapshot, ignore_errors=True)
+        return None
+    target = archive / min(entry.fetched_at for entry in entries.values()).replace(":", "")
+    target.parent.mkdir(parents=True, exist_ok=True)
+    shutil.rmtree(target, ignore_errors=True)
+    snapshot.rename(target)
+    return target

@@ -15,7 +15,8 @@ from pydantic import Field, field_validator
 from clearweb.filters.robots.crawl_step import RobotsCrawlStep
 from clearweb.filters.robots.crawler import CrawlSettings
 from clearweb.filters.robots.filter import DEFAULT_AGENTS, RobotsFilter
-from clearweb.filters.robots.origins import OriginCollector
+from clearweb.filters.robots.origins import OriginCollector, read_origins
+from clearweb.filters.robots.snapshot import archive_snapshot, read_snapshot
 from clearweb.pipeline.core.settings import StrictModel
 from clearweb.pipeline.core.stage import BuildsPhases, Phase, StageContext
 from clearweb.pipeline.core.writer import DocumentWriter
@@ -79,12 +80,21 @@ class RobotsSettings(BuildsPhases):
         snapshot = ctx.artifacts[SNAPSHOT]
         settings = self.crawl.crawler_settings()
         crawl_tasks = self.crawl.tasks or ctx.tasks
+
+        def cover_origins() -> None:
+            """A snapshot crawled for other origins (the fetch output changed since) is archived
+            and crawled again: a document must never meet a snapshot without its origin."""
+            if snapshot.is_dir() and (origins / "logs" / "completions").is_dir():
+                known = read_snapshot(snapshot, ["origin"])
+                if any(origin not in known for origin in read_origins(origins)):
+                    archive_snapshot(snapshot, cache_dir(ctx.run_dir) / "previous")
+
         return [
             ctx.phase(lambda: [ctx.reader(), OriginCollector(str(origins))], name="robots_origins",
                       logs=origins / "logs"),
             ctx.phase(lambda: [RobotsCrawlStep(str(origins), str(snapshot), settings,
                                                fetch_tdmrep="tdmrep" in ctx.wanted)],
-                      name="robots_crawl", logs=snapshot / "logs", tasks=crawl_tasks),
+                      name="robots_crawl", logs=snapshot / "logs", tasks=crawl_tasks, invalidate=cover_origins),
         ]
 
     def phases(self, ctx: StageContext) -> list[Phase]:

@@ -46,13 +46,30 @@ def stage_dirs(run_dir: str | Path, stage: str) -> StageDirs:
 
 @dataclass(frozen=True)
 class Phase:
-    """One datatrove job of a stage; ``build`` is called only if the phase still has work."""
+    """One datatrove job of a stage; ``build`` is called only if the phase still has work.
+    ``invalidate``, when given, runs before the completion check: it may find that the phase's
+    earlier results no longer serve (a snapshot lacking origins) and clear them, so it runs again."""
 
     name: str
     logs: Path
     tasks: int
     workers: int
     build: Callable[[], list[PipelineStep]]
+    invalidate: Callable[[], None] | None = None
+
+
+class StageOutputReader(ParquetReader):
+    """Reads a completed earlier stage's output. That stage may have kept nothing (a strict
+    threshold removes every document): an empty output is read as no documents, where datatrove's
+    reader would fail the task. The runner starts a stage only after the stages it reads completed."""
+
+    stats_key = "stage_reader"
+
+    def run(self, data=None, rank: int = 0, world_size: int = 1):
+        if not self.data_folder.list_files(recursive=self.recursive, glob_pattern=self.glob_pattern):
+            self.stat_update("empty_input")
+            return
+        yield from super().run(data, rank, world_size)
 
 
 @dataclass(frozen=True)
@@ -80,18 +97,19 @@ class StageContext:
 
     def reader(self) -> ParquetReader:
         """A reader of the previous document stage's Parquet output."""
-        reader = ParquetReader(str(self.input_dir), glob_pattern="**/*.parquet")
+        reader = StageOutputReader(str(self.input_dir), glob_pattern="**/*.parquet")
         # datatrove would add the intermediate file's absolute path (it names the run directory, so two
         # runs could never produce identical outputs); provenance is source_file, set at fetch.
         reader.add_file_path = False
         return reader
 
     def phase(self, build: Callable[[], list[PipelineStep]], name: str | None = None, logs: Path | None = None,
-              tasks: int | None = None, workers: int | None = None) -> Phase:
+              tasks: int | None = None, workers: int | None = None,
+              invalidate: Callable[[], None] | None = None) -> Phase:
         """A phase of this stage; the defaults are the stage's own name, logs folder and task counts."""
         tasks = tasks or self.tasks
         workers = min(workers or self.workers, tasks)
-        return Phase(name or self.name, logs or self.dirs.logs, tasks, workers, build)
+        return Phase(name or self.name, logs or self.dirs.logs, tasks, workers, build, invalidate)
 
 
 class BuildsPhases(StageSettings):
