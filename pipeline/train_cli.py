@@ -25,11 +25,31 @@ def load_train_config(path: str, overrides: list[str]):
         raise validation_error(path, exc) from None
 
 
+def check_vocabulary(config, source: str) -> None:
+    """When the shards come from a clearweb run, the model's embedding must cover every token id the
+    run's tokenizer can write (a smaller vocab_size fails hours later, on the first rare token)."""
+    from pathlib import Path
+
+    from clearweb.pipeline.core.errors import ConfigError
+
+    data = Path(config.training.data).resolve()
+    tokenizer = data.parent.parent / "tokenizer" / "output" / "tokenizer.json"
+    if data.name != "output" or data.parent.name != "tokenize" or not tokenizer.is_file():
+        return
+    from tokenizers import Tokenizer
+
+    size = Tokenizer.from_file(str(tokenizer)).get_vocab_size()
+    if config.model.vocab_size < size:
+        raise ConfigError(source, "model.vocab_size", f"{config.model.vocab_size} is smaller than the "
+                          f"{size} entries of {tokenizer}, which wrote training.data")
+
+
 def cmd_train(args: argparse.Namespace) -> int:
     from clearweb.model.trainer import train
     from clearweb.pipeline.core.errors import InputError
 
     config = load_train_config(args.config, list(args.set))
+    check_vocabulary(config, args.config)
     if args.slurm:
         return submit_training(args, config)
     try:

@@ -18,7 +18,7 @@ from clearweb.pipeline.demo.server import LoopbackServer, Response
 from clearweb.pipeline.registry import register_filter, unregister
 from tests.helpers import html_page, write_warc
 
-HOSTS = {"alpha": 4, "bravo": 4}
+REPO = Path(__file__).resolve().parent.parent
 FULL = """run_dir: {run}
 executor: {{tasks: 2, workers: 1}}
 stages:
@@ -275,3 +275,20 @@ def test_a_filter_registered_from_outside_runs_reports_and_explains(tmp_path, ca
         assert "removed by stage compliance: toy_marker" in out and "toy evidence: contains bravoword" in out
     finally:
         unregister("compliance", "toy")
+
+
+def test_vocabulary_mismatches_stop_before_any_work(full_run, tmp_path, capsys):
+    run, _ = full_run
+    trained = run / "tokenizer" / "output" / "tokenizer.json"
+    adopt = tmp_path / "adopt.yaml"
+    adopt.write_text(f"run_dir: {tmp_path / 'adopt'}\nstages:\n  fetch: {{inputs: [{{path: '{tmp_path}/inputs/*.gz'}}]}}\n"
+                     f"  tokenizer: {{path: {trained}, vocab_size: 1024}}\n")
+    capsys.readouterr()
+    assert main(["run", str(adopt)]) == 2
+    assert f"stages.tokenizer: path: {trained} has 512 entries but vocab_size is 1024" in capsys.readouterr().err
+    assert not (tmp_path / "adopt").exists()
+    tiny = REPO / "configs" / "train" / "tiny.yaml"
+    assert main(["train", str(tiny), "--set", f"training.data={run / 'tokenize' / 'output'}",
+                 "--set", f"training.out_dir={tmp_path / 'train'}", "--set", "model.vocab_size=256"]) == 2
+    assert f"model.vocab_size: 256 is smaller than the 512 entries of {trained}" in capsys.readouterr().err
+    assert not (tmp_path / "train").exists()

@@ -40,6 +40,17 @@ class TokenizerSettings(BuildsPhases):
     def artifacts(self, run_dir: Path) -> dict[str, Path]:
         return {TOKENIZER: tokenizer_json(run_dir)}
 
+    def check(self, ctx: StageContext) -> None:
+        """An adopted tokenizer.json must have the vocabulary size the config states (the model's
+        embedding is sized from it)."""
+        if self.path:
+            from tokenizers import Tokenizer
+
+            size = Tokenizer.from_file(self.path).get_vocab_size()
+            if size != self.vocab_size:
+                raise ValueError(f"path: {self.path} has {size} entries but vocab_size is {self.vocab_size}; "
+                                 f"set vocab_size: {size}")
+
     def phases(self, ctx: StageContext) -> list[Phase]:
         def build():
             return [TokenizerTrainer(str(ctx.input_dir), str(ctx.dirs.output), vocab_size=self.vocab_size,
