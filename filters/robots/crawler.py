@@ -19,38 +19,55 @@ from __future__ import annotations
 
 import codecs
 import hashlib
+import ipaddress
 import threading
 import time
 from collections.abc import Callable, Iterable, Iterator
 from concurrent.futures import FIRST_COMPLETED, Future, ThreadPoolExecutor, wait
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from datetime import datetime, timezone
-from typing import TypeVar
+from typing import ClassVar, TypeVar
 from urllib.parse import urljoin, urlsplit
 
 import requests
 import urllib3
+from pydantic import Field, field_validator
 
 from clearweb.filters.robots.netguard import AddressGuard, GuardedAdapter, RefusedAddress
 from clearweb.pipeline.core.errors import one_line
+from clearweb.pipeline.core.settings import StrictModel
 
 MAX_ROBOTS_BYTES = 500 * 1024
 T = TypeVar("T")
 
 
-@dataclass
-class CrawlSettings:
-    concurrency: int = 64
-    connect_timeout_s: float = 5.0
-    read_timeout_s: float = 10.0
-    total_timeout_s: float = 30.0
-    max_bytes: int = MAX_ROBOTS_BYTES
-    max_redirects: int = 5
-    retries: int = 2
-    backoff_s: float = 1.0
+class CrawlSettings(StrictModel):
+    """The crawler's settings (``stages.robots.crawl``). What it fetched is recorded in the snapshot,
+    whose content hash is in the lineage, so none of these keys is fingerprinted."""
+
+    execution_keys: ClassVar[frozenset[str]] = frozenset(
+        {"tasks", "concurrency", "connect_timeout_s", "read_timeout_s", "total_timeout_s", "max_bytes",
+         "max_redirects", "retries", "backoff_s", "user_agent", "resolve", "allow_networks"})
+
+    tasks: int | None = Field(None, ge=1, description="crawl tasks; default: the robots stage's tasks")
+    concurrency: int = Field(64, ge=1, description="fetches in flight per task")
+    connect_timeout_s: float = Field(5.0, gt=0)
+    read_timeout_s: float = Field(10.0, gt=0)
+    total_timeout_s: float = Field(30.0, gt=0, description="cap per origin, retries included")
+    max_bytes: int = Field(MAX_ROBOTS_BYTES, ge=MAX_ROBOTS_BYTES, description="RFC 9309: parse at least 500 KiB")
+    max_redirects: int = Field(5, ge=0)
+    retries: int = Field(2, ge=0)
+    backoff_s: float = Field(1.0, ge=0)
     user_agent: str = "clearweb-robots/0.1"
-    resolve: dict[str, str] = field(default_factory=dict)
-    allow_networks: list[str] = field(default_factory=list)
+    resolve: dict[str, str] = Field(default_factory=dict, description="host -> ip[:port], like curl --resolve")
+    allow_networks: list[str] = Field(default_factory=list, description="non-public networks we may connect to")
+
+    @field_validator("allow_networks")
+    @classmethod
+    def _networks(cls, value: list[str]) -> list[str]:
+        for network in value:
+            ipaddress.ip_network(network, strict=False)  # ValueError names the bad entry
+        return value
 
 
 @dataclass

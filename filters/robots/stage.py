@@ -6,57 +6,20 @@ content hash, so a refreshed snapshot makes the stage, and everything after it, 
 
 from __future__ import annotations
 
-import ipaddress
 from pathlib import Path
 from typing import ClassVar, Literal
 
-from pydantic import Field, field_validator
+from pydantic import Field
 
 from clearweb.filters.robots.crawl_step import RobotsCrawlStep
 from clearweb.filters.robots.crawler import CrawlSettings
 from clearweb.filters.robots.filter import DEFAULT_AGENTS, RobotsFilter
 from clearweb.filters.robots.origins import OriginCollector, read_origins
 from clearweb.filters.robots.snapshot import archive_snapshot, read_snapshot
-from clearweb.pipeline.core.settings import StrictModel
 from clearweb.pipeline.core.stage import BuildsPhases, Phase, StageContext
 from clearweb.pipeline.core.writer import DocumentWriter
 
 SNAPSHOT = "robots_snapshot"
-
-
-class RobotsCrawlSettings(StrictModel):
-    """The robots.txt crawler (clearweb.filters.robots.crawler). What it fetched is recorded in the
-    snapshot, whose content hash is in the lineage, so none of these keys is fingerprinted."""
-
-    execution_keys: ClassVar[frozenset[str]] = frozenset(
-        {"tasks", "concurrency", "connect_timeout_s", "read_timeout_s", "total_timeout_s", "retries", "backoff_s",
-         "user_agent", "resolve", "allow_networks"})
-
-    tasks: int | None = Field(None, ge=1, description="crawl tasks; default: the stage's tasks")
-    concurrency: int = Field(64, ge=1, description="fetches in flight per task")
-    connect_timeout_s: float = Field(5, gt=0)
-    read_timeout_s: float = Field(10, gt=0)
-    total_timeout_s: float = Field(30, gt=0, description="cap per origin, retries included")
-    retries: int = Field(2, ge=0)
-    backoff_s: float = Field(1, ge=0)
-    user_agent: str = "clearweb-robots/0.1"
-    resolve: dict[str, str] = Field(default_factory=dict, description="host -> ip[:port], like curl --resolve")
-    allow_networks: list[str] = Field(default_factory=list, description="non-public networks we may connect to")
-
-    @field_validator("allow_networks")
-    @classmethod
-    def _networks(cls, value: list[str]) -> list[str]:
-        for network in value:
-            ipaddress.ip_network(network, strict=False)  # ValueError names the bad entry
-        return value
-
-    def crawler_settings(self) -> CrawlSettings:
-        return CrawlSettings(
-            concurrency=self.concurrency, connect_timeout_s=self.connect_timeout_s,
-            read_timeout_s=self.read_timeout_s, total_timeout_s=self.total_timeout_s, retries=self.retries,
-            backoff_s=self.backoff_s, user_agent=self.user_agent, resolve=dict(self.resolve),
-            allow_networks=list(self.allow_networks),
-        )
 
 
 class RobotsSettings(BuildsPhases):
@@ -66,7 +29,7 @@ class RobotsSettings(BuildsPhases):
         "keep", description="robots.txt unreachable (5xx, network) or refused: keep as Apertus did, or drop"
     )
     snapshot_dir: str | None = Field(None, description="default: RUN/robots_cache/snapshot; share one across runs")
-    crawl: RobotsCrawlSettings = Field(default_factory=RobotsCrawlSettings)
+    crawl: CrawlSettings = Field(default_factory=CrawlSettings)
 
     execution_keys: ClassVar[frozenset[str]] = frozenset({"tasks", "workers", "snapshot_dir", "crawl"})
 
@@ -78,7 +41,6 @@ class RobotsSettings(BuildsPhases):
         """Collect origins, then crawl them into the snapshot (also ``clearweb robots fetch``)."""
         origins = cache_dir(ctx.run_dir) / "origins"
         snapshot = ctx.artifacts[SNAPSHOT]
-        settings = self.crawl.crawler_settings()
         crawl_tasks = self.crawl.tasks or ctx.tasks
 
         def cover_origins() -> None:
@@ -92,7 +54,7 @@ class RobotsSettings(BuildsPhases):
         return [
             ctx.phase(lambda: [ctx.reader(), OriginCollector(str(origins))], name="robots_origins",
                       logs=origins / "logs"),
-            ctx.phase(lambda: [RobotsCrawlStep(str(origins), str(snapshot), settings,
+            ctx.phase(lambda: [RobotsCrawlStep(str(origins), str(snapshot), self.crawl,
                                                fetch_tdmrep="tdmrep" in ctx.wanted)],
                       name="robots_crawl", logs=snapshot / "logs", tasks=crawl_tasks, invalidate=cover_origins),
         ]
