@@ -95,6 +95,16 @@ def test_domain_mode_drops_whole_origin(snapshot):
     assert result is True  # Bytespider has no group and there is no "*" group
 
 
+def test_documents_that_cannot_be_checked_fail_closed(snapshot):
+    result, metadata, step = decide(snapshot, "http://missing.example/a")
+    assert result == (False, "robots_unchecked")
+    assert metadata["robots_rule"] == "no robots.txt snapshot entry for http://missing.example"
+    no_url = Document(text="t", id="2", metadata={"url": None})
+    assert step.filter(no_url) == (False, "robots_unchecked") and no_url.metadata["robots_rule"] == "no URL to check"
+    result, _, step = decide(snapshot, "http://missing.example/a", on_unchecked="keep")
+    assert result is True and step.stats["robots_unchecked"].total == 1  # kept on request, still counted
+
+
 def test_unreachable_policy_drop(snapshot):
     for url, reason in (("http://down.example/a", "robots_unreachable"), ("http://evil.example/a", "robots_refused")):
         result, metadata, _ = decide(snapshot, url, on_unreachable="drop")

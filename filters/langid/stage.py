@@ -7,7 +7,7 @@ from typing import ClassVar
 from pydantic import Field, ValidationInfo, model_validator
 
 from clearweb.filters.langid.filter import LanguageLabeler
-from clearweb.filters.langid.identifier import LanguageIdentifier
+from clearweb.filters.langid.identifier import LanguageIdentifier, default_model_path
 from clearweb.filters.langid.thresholds import ThresholdsError, load_thresholds
 from clearweb.pipeline.core.partitioned_writer import PartitionedWriter
 from clearweb.pipeline.core.settings import ExistingFile, checks_files
@@ -38,6 +38,10 @@ class LanguageSettings(BuildsPhases):
 
     def thresholds(self) -> dict[str, float]:
         return load_thresholds(self.thresholds_file) if self.thresholds_file else {}
+
+    def content_paths(self, prefix: str = "") -> dict[str, str]:
+        """The model file is hashed even when it is the bundled default (a package upgrade may swap it)."""
+        return super().content_paths(prefix) | {f"{prefix}model": str(self.model or default_model_path())}
 
     def applied(self) -> dict:
         return {"thresholds": self.thresholds()}

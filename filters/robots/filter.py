@@ -8,7 +8,8 @@ For each document, the origin's entry in the snapshot decides:
 - no robots.txt (``unavailable``: 4xx, bad redirects): nothing is restricted, the document stays;
 - ``unreachable`` or ``refused``: ``on_unreachable`` decides (keep by default, as Apertus did);
 - no entry at all (a document without URL, or an origin the snapshot lacks): removed as
-  ``robots_unchecked``, since what cannot be checked is not kept.
+  ``robots_unchecked`` (counted either way), since what cannot be checked is not kept, unless
+  ``on_unchecked: keep``.
 
 Removed documents carry ``robots_blocked_by`` (the agents) and ``robots_rule`` (agent, line number
 and text of the deciding rule) into ``removed/``, so a removal can be defended line by line.
@@ -44,12 +45,14 @@ class RobotsFilter(FilterStep):
     stats_key = "robots_filter"
 
     def __init__(self, snapshot_dir: str, agents: tuple[str, ...] | list[str] = DEFAULT_AGENTS,
-                 mode: str = "url", on_unreachable: str = "keep", exclusion_writer: DiskWriter | None = None):
+                 mode: str = "url", on_unreachable: str = "keep", on_unchecked: str = "drop",
+                 exclusion_writer: DiskWriter | None = None):
         super().__init__(exclusion_writer)
         self.snapshot_dir = snapshot_dir
         self.agents = list(agents)
         self.mode = mode
         self.on_unreachable = on_unreachable
+        self.on_unchecked = on_unchecked
         self._snapshot: dict[str, RobotsFetch] | None = None
         self._plans: dict[str, list[tuple[CompiledRules, list[str]]]] = {}
         self._domain_verdicts: dict[str, tuple[list[str], str] | None] = {}
@@ -106,7 +109,10 @@ class RobotsFilter(FilterStep):
         entry = self._snapshot.get(origin) if origin else None
         if entry is None:
             # Nothing to check against (no URL, or an origin the snapshot lacks because the fetch
-            # output changed after the crawl): fail closed, with the reason on the document.
+            # output changed after the crawl): fail closed unless the config says otherwise.
+            self.stat_update(UNCHECKED)
+            if self.on_unchecked == "keep":
+                return True
             doc.metadata["robots_blocked_by"] = []
             doc.metadata["robots_rule"] = (f"no robots.txt snapshot entry for {origin}" if origin
                                            else "no URL to check")

@@ -28,6 +28,8 @@ class RobotsSettings(BuildsPhases):
     on_unreachable: Literal["keep", "drop"] = Field(
         "keep", description="robots.txt unreachable (5xx, network) or refused: keep as Apertus did, or drop"
     )
+    on_unchecked: Literal["drop", "keep"] = Field(
+        "drop", description="a document without URL, or whose origin the snapshot lacks: drop (fail closed) or keep")
     snapshot_dir: str | None = Field(None, description="default: RUN/robots_cache/snapshot; share one across runs")
     crawl: CrawlSettings = Field(default_factory=CrawlSettings)
 
@@ -63,7 +65,7 @@ class RobotsSettings(BuildsPhases):
         def build():
             return [ctx.reader(),
                     RobotsFilter(str(ctx.artifacts[SNAPSHOT]), agents=self.agents, mode=self.mode,
-                                 on_unreachable=self.on_unreachable,
+                                 on_unreachable=self.on_unreachable, on_unchecked=self.on_unchecked,
                                  exclusion_writer=DocumentWriter(str(ctx.dirs.removed))),
                     DocumentWriter(str(ctx.dirs.output))]
 

@@ -8,7 +8,7 @@ from typing import ClassVar, Literal
 from pydantic import Field, ValidationInfo, model_validator
 
 from clearweb.filters.toxicity.step import ToxicityFilter
-from clearweb.filters.toxicity.wordlist import WordlistScorer
+from clearweb.filters.toxicity.wordlist import SEED_LISTS, WordlistScorer
 from clearweb.pipeline.core.settings import ExistingFolder, checks_files
 from clearweb.pipeline.core.stage import BuildsStep, StageContext
 from clearweb.pipeline.core.writer import DocumentWriter
@@ -37,6 +37,13 @@ class ToxicitySettings(BuildsStep):
                 if not getattr(self, key):
                     raise ValueError(f"the apertus backend needs {key}")
         return self
+
+    def content_paths(self, prefix: str = "") -> dict[str, str]:
+        """The word lists are hashed even when they are the shipped seed lists."""
+        paths = super().content_paths(prefix)
+        if self.backend == "wordlist" and not self.wordlist_dir:
+            paths[f"{prefix}wordlist_dir"] = str(SEED_LISTS)
+        return paths
 
     def step(self, ctx: StageContext, removed_dir: Path) -> ToxicityFilter:
         if self.backend == "apertus":
