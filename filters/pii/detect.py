@@ -2,17 +2,37 @@
 
 Presidio's recognizers validate what a regex alone cannot: IBAN check digits, the Luhn sum of card
 numbers, real phone numbers (phonenumbers; international ``+CC`` form, whatever the language),
-e-mail domains with a public suffix. We call them
-directly, without presidio's AnalyzerEngine and its NLP pipeline, so no spaCy model is needed.
+e-mail domains with a public suffix. We run their patterns and checks directly, without presidio's
+AnalyzerEngine and its NLP pipeline, so no spaCy model is needed; the e-mail pattern is rewritten.
 
-Three things keep the cost bounded (linear) on hostile input:
-- a cheap prefilter: each recognizer runs only if a compiled regex finds a possible candidate
-  (an ``@`` for e-mails, ``d.d`` or ``x:x:`` for IPs, two capitals and two digits for IBANs...);
-- runs of more than 256 non-space characters are skipped: no e-mail, IBAN, card or IP is that
-  long, and such runs (a megabyte of digits, of ``@`` and dots) are where regexes go quadratic;
-- text is analysed in windows of about 4 KB cut at whitespace, overlapping by more than any PII is
-  long: presidio removes duplicate results pairwise, which is quadratic in the results of one call
-  (100,000 e-mails in one document took minutes).
+Boundaries come from the structure of the PII, not from whitespace or the script around it. Presidio
+compiles its patterns with Unicode ``\\b`` and ``\\w``, for which a Chinese, Japanese, Thai or Arabic
+letter is a word character like any other: written against such text without a space, an IP or a
+card number has no word boundary, and an e-mail swallows the text around it and then fails its
+domain check (``ご質問はredaktion212@blog.ja-demo.co.jpまで``). So:
+- IP, IBAN and card patterns are presidio's, compiled with ``regex.ASCII``: their boundaries are ASCII;
+- the e-mail pattern is presidio's with its word characters split in two families, Latin (ASCII
+  included, so ``müller@bücher.de`` stays whole) and all other scripts (``иван@пример.рф``,
+  ``あいうえお@example.com``): the local part and each domain label keep to one family, so an address
+  ends where the text around it changes family. A domain may go from labels in other scripts to
+  Latin ones (``例え.jp``), not back (``example.com.次へ`` ends at ``.com``). The local part takes RFC
+  5322's characters except the URL delimiters ``/ ? # & =``: ``https://x.example/?contact=a.b@c-d.org``
+  holds ``a.b@c-d.org``. Left out: an address in another script written against text of the same
+  family without a space (``こちらあいうえお@example.com`` is taken whole), local parts mixing the
+  families (``田中taro@example.jp`` gives ``taro@example.jp``), and Latin labels followed by others in
+  a domain (``example.中国``).
+
+The cost stays linear on hostile input (a megabyte without whitespace of digits, of ``@`` and dots,
+of kanji with ``@`` and dots), with no run skipped for its length:
+- each matcher runs only if a compiled regex finds a possible candidate (an ``@`` for e-mails,
+  ``d.d`` for IPv4 and ``x:x:`` for IPv6 addresses, two capitals and two digits for IBANs...);
+- e-mails are matched outward from each ``@``: the local part backwards, the domain forwards, neither
+  across another ``@``, so each character is read a bounded number of times (presidio's pattern,
+  matched forwards from every word boundary, is quadratic on long runs);
+- IP, IBAN and card patterns are short (an IPv6 zone name aside), so each start costs bounded work;
+- phone numbers (phonenumbers' matcher, which gives up after a number of tries per call) are matched
+  in windows of WINDOW_CHARS, each with WINDOW_MARGIN of context on both sides, more than any number
+  is long; a window keeps the numbers that start in its own WINDOW_CHARS, so each is found once.
 
 ``find_pii`` reports every detection, private IPs included; ``anonymize`` replaces them with the
 Apertus placeholder tokens, but keeps IPs that are not public (127.0.0.1, 192.168.x.x,
@@ -24,24 +44,37 @@ from __future__ import annotations
 import ipaddress
 import re
 from collections import Counter
-from collections.abc import Collection
+from collections.abc import Collection, Iterator
 from functools import lru_cache
 
 PLACEHOLDERS = {"email": "<email-pii>", "ip": "<ip-pii>", "iban": "<iban-pii>", "card": "<card-pii>",
                 "phone": "<phone-pii>"}
-MAX_TOKEN_CHARS = 256
 WINDOW_CHARS = 4096
-WINDOW_OVERLAP = MAX_TOKEN_CHARS + 64
-_LONG_RUN = re.compile(rf"\S{{{MAX_TOKEN_CHARS + 1},}}")
-_PREFILTERS = {
-    "email": re.compile(r"\w@\w"),
-    "ip": re.compile(r"\d\.\d|:[0-9A-Fa-f]{0,4}:"),
-    "iban": re.compile(r"[A-Z]{2}\d{2}"),
-    "card": re.compile(r"\d{4}[ -]?\d{4}"),
-    "phone": re.compile(r"\+\d"),
-}
+WINDOW_MARGIN = 256
 # Earlier entities win overlaps: an IBAN's digits are not also a card number or a phone number.
 _PRIORITY = ("email", "iban", "card", "ip", "phone")
+
+# The two families of word characters: Latin (ASCII digits and underscore included), and all other scripts.
+_LATIN = r"[\p{Latin}0-9_]"
+_OTHER = r"[\w--\p{Latin}--[0-9_]]"
+_LOCAL_SYMBOLS = r"!$%'*+\-^_`{|}~"  # RFC 5322 atext without the URL delimiters / ? # & =
+
+
+def _local_part(word: str) -> str:
+    """Presidio's ``\\b(x|x[x.]*x)`` before the '@', its word characters of one family."""
+    char = f"[{word}{_LOCAL_SYMBOLS}]"
+    boundary = f"(?:(?<!{word})(?={word})|(?<={word})(?!{word}))"
+    return f"{boundary}{char}(?:[{char}.]*{char})?"
+
+
+def _label(word: str) -> str:
+    """Presidio's domain label ``\\w+(?:-+\\w+)*``, its word characters of one family."""
+    return f"{word}+(?:-+{word}+)*"
+
+
+_LOCAL_PARTS = f"{_local_part(_LATIN)}|{_local_part(_OTHER)}"
+_DOMAINS = (f"{_label(_LATIN)}(?:\\.{_label(_LATIN)})+"
+            f"|{_label(_OTHER)}(?:(?:\\.{_label(_OTHER)})+(?:\\.{_label(_LATIN)})*|(?:\\.{_label(_LATIN)})+)")
 
 
 @lru_cache(maxsize=65536)
@@ -52,113 +85,146 @@ def _has_public_suffix(domain: str) -> bool:
 
 
 class _EmailMatcher:
-    """Presidio's e-mail pattern and flags, matched directly.
+    """E-mails, matched outward from each '@', with presidio's domain check: a public suffix, read from
+    the list bundled with tldextract (presidio's check downloads it).
 
-    E-mails are the most frequent PII by far, and presidio's per-result machinery (explanations,
-    result objects, pairwise de-duplication) costs several times the regex itself; the pattern,
-    its flags and the domain check are presidio's, only the bookkeeping is ours.
+    Matches are those of presidio's forward ``finditer``: a local part starts after the end of the
+    previous match (validated or not), and is the longest one that ends at its '@'.
     """
 
-    def __init__(self, recognizer) -> None:
+    def __init__(self) -> None:
         import regex
 
-        self._patterns = [regex.compile(p.regex, flags=recognizer.global_regex_flags) for p in recognizer.patterns]
-        self._validate = recognizer.validate_result
+        # From an '@' between a local-part character and a word character: the longest local part
+        # that ends there (a lookbehind is matched in reverse, greedily), then the domain.
+        self._email = regex.compile(
+            f"(?V1)(?<=[\\w{_LOCAL_SYMBOLS}])@(?=\\w)(?<=(?P<local>{_LOCAL_PARTS})@)(?P<domain>{_DOMAINS})")
+        # The local part alone, matched in reverse from an '@' and not before a given position.
+        self._local_part = regex.compile(f"(?rV1){_LOCAL_PARTS}")
 
-    def spans(self, text: str):
+    def spans(self, text: str) -> Iterator[tuple[int, int]]:
+        floor = 0
+        for match in self._email.finditer(text):
+            start = match.start("local")
+            if start < floor:
+                local = self._local_part.match(text, floor, match.start())
+                if local is None:
+                    continue
+                start = local.start()
+            floor = match.end()
+            if _has_public_suffix(match.group("domain").lower()):
+                yield start, floor
+
+
+class _PatternMatcher:
+    """A presidio pattern recognizer's patterns and checks, matched directly, with ASCII boundaries.
+
+    Presidio's per-result machinery (explanations, result objects, de-duplication) costs several times
+    the regex itself; the patterns and checks are presidio's, only the bookkeeping is ours. A match is
+    kept unless its validation fails or its invalidation succeeds, as in presidio. ``trim_to_groups``
+    is the IBAN recognizer's retry: a match that fails is shortened to the end of each of its groups,
+    last group first (``VG96 VPVG 0000 0123 4567 8901 X``: an IBAN, then an X).
+    """
+
+    def __init__(self, recognizer, trim_to_groups: bool = False) -> None:
+        import regex
+
+        flags = recognizer.global_regex_flags | regex.ASCII
+        self._patterns = [regex.compile(p.regex, flags=flags) for p in recognizer.patterns]
+        self._recognizer = recognizer
+        self._trim_to_groups = trim_to_groups
+
+    def spans(self, text: str) -> Iterator[tuple[int, int]]:
         for pattern in self._patterns:
+            groups = range(pattern.groups, 0, -1) if self._trim_to_groups else (0,)
             for match in pattern.finditer(text):
-                if match.end() > match.start() and self._validate(match.group()):
-                    yield match.start(), match.end()
+                start = match.start()
+                for end in map(match.end, groups):
+                    if end > start and self._valid(text[start:end]):
+                        yield start, end
+                        break
+
+    def _valid(self, value: str) -> bool:
+        return self._recognizer.validate_result(value) is not False and not self._recognizer.invalidate_result(value)
+
+
+class _PhoneMatcher:
+    """Presidio's phone recognizer, in windows (see the module docstring)."""
+
+    def __init__(self, recognizer) -> None:
+        self._recognizer = recognizer
+
+    def spans(self, text: str) -> Iterator[tuple[int, int]]:
+        for own in range(0, len(text), WINDOW_CHARS):
+            start = max(0, own - WINDOW_MARGIN)
+            piece = text[start:own + WINDOW_CHARS + WINDOW_MARGIN]
+            if "+" not in piece:
+                continue
+            for result in self._recognizer.analyze(piece, self._recognizer.supported_entities, None):
+                if own <= start + result.start < own + WINDOW_CHARS:
+                    yield start + result.start, start + result.end
+
+
+_Matcher = _EmailMatcher | _PatternMatcher | _PhoneMatcher
 
 
 @lru_cache(maxsize=1)
-def _recognizers() -> dict[str, object]:
-    """One presidio recognizer per entity, built once per process."""
+def _matchers() -> tuple[tuple[str, re.Pattern, _Matcher], ...]:
+    """(entity, prefilter, matcher), built once per process; a matcher runs where its prefilter finds a candidate."""
     from presidio_analyzer.predefined_recognizers import (
         CreditCardRecognizer,
-        EmailRecognizer,
         IbanRecognizer,
         IpRecognizer,
         PhoneRecognizer,
     )
 
-    class OfflineEmailRecognizer(EmailRecognizer):
-        """Presidio checks the domain with tldextract's default extractor, which downloads the public
-        suffix list; ours reads the list bundled with tldextract (and caches per domain)."""
-
-        def validate_result(self, pattern_text: str) -> bool:
-            return _has_public_suffix(pattern_text.rsplit("@", 1)[-1].lower())
-
+    # IPv4 addresses need no colon and every IPv6 form needs two: text of digits and dots (version
+    # numbers, tables) is not searched for IPv6 addresses, which is presidio's costliest pattern.
+    ipv4 = [pattern for pattern in IpRecognizer.PATTERNS if pattern.name == "IPv4"]
+    ipv6 = [pattern for pattern in IpRecognizer.PATTERNS if pattern.name != "IPv4"]
     # Phone numbers in international form (+CC ...) only: language-independent, and one pass of
     # phonenumbers' matcher instead of one per national region.
-    return {"email": _EmailMatcher(OfflineEmailRecognizer()), "ip": IpRecognizer(), "iban": IbanRecognizer(),
-            "card": CreditCardRecognizer(), "phone": PhoneRecognizer(supported_regions=("ZZ",))}
-
-
-def _pieces(text: str):
-    """(offset, piece) windows of the text between runs too long to hold PII."""
-    start = 0
-    for run in _LONG_RUN.finditer(text):
-        if run.start() > start:
-            yield from _windows(text, start, run.start())
-        start = run.end()
-    if start < len(text):
-        yield from _windows(text, start, len(text))
-
-
-def _windows(text: str, start: int, end: int):
-    """Windows of [start, end) of about WINDOW_CHARS, cut at whitespace, overlapping by WINDOW_OVERLAP."""
-    while end - start > WINDOW_CHARS:
-        cut = text.rfind(" ", start + WINDOW_CHARS // 2, start + WINDOW_CHARS)
-        cut = cut if cut != -1 else start + WINDOW_CHARS
-        yield start, text[start:cut]
-        start = max(start + 1, cut - WINDOW_OVERLAP)
-        space = text.find(" ", start, cut)  # restart at a word boundary inside the overlap
-        start = space + 1 if space != -1 else start
-    yield start, text[start:end]
+    return (("email", re.compile("@"), _EmailMatcher()),
+            ("iban", re.compile(r"[A-Z]{2}\d{2}"), _PatternMatcher(IbanRecognizer(), trim_to_groups=True)),
+            ("card", re.compile(r"\d{4}[ -]?\d{4}"), _PatternMatcher(CreditCardRecognizer())),
+            ("ip", re.compile(r"\d\.\d"), _PatternMatcher(IpRecognizer(patterns=ipv4))),
+            ("ip", re.compile(r":[0-9A-Fa-f]{0,4}:"), _PatternMatcher(IpRecognizer(patterns=ipv6))),
+            ("phone", re.compile(r"\+\d"), _PhoneMatcher(PhoneRecognizer(supported_regions=("ZZ",)))))
 
 
 def find_pii(text: str) -> list[tuple[int, int, str]]:
     """Non-overlapping (start, end, entity) spans, sorted; entity is one of PLACEHOLDERS' keys."""
-    recognizers = _recognizers()
     found: list[tuple[int, int, str]] = []
-    for offset, piece in _pieces(text):
-        for entity in _PRIORITY:
-            if not _PREFILTERS[entity].search(piece):
-                continue
-            recognizer = recognizers[entity]
-            if entity == "email":
-                found.extend((offset + start, offset + end, entity) for start, end in recognizer.spans(piece))
-                continue
-            for result in recognizer.analyze(piece, recognizer.supported_entities, None):
-                found.append((offset + result.start, offset + result.end, entity))
+    for entity, prefilter, matcher in _matchers():
+        if prefilter.search(text):
+            found.extend((start, end, entity) for start, end in matcher.spans(text))
     return _without_overlaps(found)
 
 
 def _without_overlaps(spans: list[tuple[int, int, str]]) -> list[tuple[int, int, str]]:
-    """Drop duplicates (from window overlaps) and resolve overlaps by entity priority, then length."""
+    """Resolve overlaps (two patterns matching the same span included) by entity priority, then length."""
     rank = {entity: i for i, entity in enumerate(_PRIORITY)}
     kept: list[tuple[int, int, str]] = []
     cluster: list[tuple[int, int, str]] = []
     cluster_end = -1
-    for span in sorted(set(spans)):
-        if span[0] >= cluster_end and cluster:
-            kept.extend(_resolve(cluster, rank))
-            cluster = []
-        cluster.append(span)
-        cluster_end = max(cluster_end, span[1]) if len(cluster) > 1 else span[1]
-    kept.extend(_resolve(cluster, rank))
-    return sorted(kept)
+    for span in sorted(spans):
+        if span[0] < cluster_end:
+            cluster.append(span)
+            cluster_end = max(cluster_end, span[1])
+            continue
+        kept.extend(cluster if len(cluster) == 1 else _resolve(cluster, rank))
+        cluster, cluster_end = [span], span[1]
+    kept.extend(cluster if len(cluster) == 1 else _resolve(cluster, rank))
+    return kept
 
 
 def _resolve(cluster: list[tuple[int, int, str]], rank: dict[str, int]) -> list[tuple[int, int, str]]:
-    """Non-overlapping spans of one cluster of mutually overlapping spans (clusters are small)."""
+    """Non-overlapping spans of one cluster of overlapping spans, sorted (clusters are small)."""
     chosen: list[tuple[int, int, str]] = []
     for span in sorted(cluster, key=lambda s: (rank[s[2]], s[0] - s[1], s[0])):
         if all(span[1] <= other[0] or span[0] >= other[1] for other in chosen):
             chosen.append(span)
-    return chosen
+    return sorted(chosen)
 
 
 def is_public_ip(value: str) -> bool:
