@@ -1,35 +1,70 @@
 """Parse shards into raw records: WARC responses, JSONL lines, Parquet rows.
 
 Each parser yields either a record dict (``text``, ``id`` and provenance keys) or a ``Skipped`` with
-the reason, so the reader can count every record that does not become a document; nothing is
-dropped without a stat. Problems that end a file early (truncated gzip, broken WARC framing) are
-raised to the reader, which counts them and names the file and record.
+the reason (and, when worth a log line, the record and what is wrong with it), so the reader can
+count every record that does not become a document; nothing is dropped without a stat. Damage a
+parser reads past (a WARC record whose framing is wrong, a gzip member that does not inflate, junk
+between records) is a ``Damaged`` skip, which the reader handles by ``on_bad_input``; damage that
+ends a file early (truncation, no record within ``max_gap`` bytes) is raised as ``CorruptShard``.
+Lines, record headers and the scan for the next record all have caps, so memory stays bounded
+whatever the input holds.
 
-Our own WARC parsing (on warcio) exists because datatrove's WarcReader discards the HTTP response
-headers, and ``X-Robots-Tag`` and ``tdm-reservation`` live there.
+The WARC framing is ours, with warcio parsing each record's headers and payload. warcio's own
+iterator takes Content-Length on trust (a wrong one cuts a document mid-word and turns the rest of
+the record into a "next record" that it drops), reads whatever follows a record as one line (junk
+without newlines fills memory) and stops at the first damaged gzip member. datatrove's WarcReader,
+also on warcio, would in addition discard the HTTP response headers, and ``X-Robots-Tag`` and
+``tdm-reservation`` live there.
 """
 
 from __future__ import annotations
 
-import logging
+import io
+import math
+import zlib
+from bisect import bisect_right
 from collections.abc import Iterator
 from dataclasses import dataclass
-from typing import Any, BinaryIO
+from typing import Any, BinaryIO, NamedTuple, NoReturn
 
 import orjson
+from warcio.exceptions import ArchiveLoadFailed
+from warcio.recordloader import ArcWarcRecordLoader
+from warcio.statusandheaders import StatusAndHeadersParserException
 
 from clearweb.pipeline.signals import header_signals
 
-log = logging.getLogger(__name__)
-
 HTML_TYPES = ("text/html", "application/xhtml+xml")
+MAX_LINE_BYTES = 64 << 20  # default cap on a JSONL line
+MAX_GAP_BYTES = 64 << 20  # default cap on the bytes scanned for the next WARC record or gzip member
+_CHUNK = 1 << 16  # bytes read, and inflated, at a time
+_KEEP_BEHIND = 8  # bytes the framer keeps before its position (a needle may straddle two reads)
+_MAX_HEADER_BYTES = 1 << 20  # a record header block (or one header line) longer than this is damage
+_WARC_VERSIONS = {version.encode() for version in ArcWarcRecordLoader.WARC_TYPES}
+_GZIP_MAGIC = b"\x1f\x8b\x08"
 
 
 @dataclass(frozen=True)
 class Skipped:
-    """A record that does not become a document, and why (the stat name)."""
+    """A record that does not become a document: why (the stat name) and, for the log, which
+    record and what is wrong with it (empty when the stat says it all)."""
 
     reason: str
+    detail: str = ""
+
+
+@dataclass(frozen=True)
+class Damaged(Skipped):
+    """Bytes of a file that hold no readable record, skipped up to the next record; the file is
+    damaged, so ``on_bad_input: fail`` fails the task on it."""
+
+
+class CorruptShard(Exception):
+    """The shard ends early or holds bytes that are not records (truncated download, bad copy)."""
+
+
+class MissingColumn(Exception):
+    """A Parquet shard lacks the configured text column: a config or input mistake, not damage."""
 
 
 Record = dict[str, Any]
@@ -38,14 +73,20 @@ Record = dict[str, Any]
 def decode_html(body: bytes, declared: str | None) -> tuple[str, str]:
     """Decode a response body; returns (text, how) where ``how`` names the path taken for the stats.
 
-    UTF-8 is tried first (valid UTF-8 with non-ASCII bytes is almost never anything else), then the
-    declared charset, then detection; as a last resort invalid bytes become U+FFFD.
+    UTF-8 is tried first (valid UTF-8 with non-ASCII bytes is almost never anything else). A body
+    that is UTF-8 but for a few bad bytes (a stray Latin-1 byte pasted into a template) stays UTF-8
+    with those bytes replaced: a legacy charset would decode it whole, and every one of its
+    multi-byte characters would turn into two or three wrong ones. Then the declared charset, then
+    detection; as a last resort invalid bytes become U+FFFD.
     """
     try:
         return body.decode("utf-8"), "utf8"
     except UnicodeDecodeError:
         pass
-    if declared and declared.lower().replace("-", "") != "utf8":
+    text = body.decode("utf-8", errors="replace")
+    if _mostly_utf8(body, text, _is_utf8_label(declared)):
+        return text, "mostly_utf8"
+    if declared and not _is_utf8_label(declared):
         try:
             return body.decode(declared), "declared_charset"
         except (UnicodeDecodeError, LookupError):
@@ -56,7 +97,21 @@ def decode_html(body: bytes, declared: str | None) -> tuple[str, str]:
             return body.decode(encoding), "detected_charset"
         except (UnicodeDecodeError, LookupError):
             pass
-    return body.decode("utf-8", errors="replace"), "replaced_invalid_bytes"
+    return text, "replaced_invalid_bytes"
+
+
+def _is_utf8_label(charset: str | None) -> bool:
+    return bool(charset) and charset.lower().replace("-", "").replace("_", "") == "utf8"
+
+
+def _mostly_utf8(body: bytes, text: str, declared_utf8: bool) -> bool:
+    """Whether valid multi-byte sequences outnumber the invalid ones (by 4 to 1, or at all when
+    the page declares UTF-8). Text in a legacy charset has almost no valid sequences: an accented
+    letter there is one byte followed by ASCII, which is invalid UTF-8."""
+    invalid = text.count("\ufffd") - body.count("\ufffd".encode())
+    ascii_bytes = len(body.translate(None, bytes(range(128, 256))))
+    valid = len(text) - ascii_bytes - invalid
+    return valid > invalid if declared_utf8 else valid >= 4 * invalid
 
 
 def detect_charset(sample: bytes) -> str | None:
@@ -92,42 +147,382 @@ def _content_type(value: str | None) -> tuple[str, str | None]:
     return mime.strip().lower(), charset
 
 
-class CorruptShard(Exception):
-    """The shard ends early or holds bytes that are not records (truncated download, bad copy)."""
-
-
-def iter_warc(stream: BinaryIO, max_bytes: int) -> Iterator[Record | Skipped]:
+def iter_warc(stream: BinaryIO, max_bytes: int, max_gap: int = MAX_GAP_BYTES) -> Iterator[Record | Skipped]:
     """Yield one record per HTML 200 response; count everything else.
 
-    warcio stops quietly at a truncated gzip member or a short record, which would lose the rest of
-    the shard without a trace, so every record is checked for missing bytes and the file for
-    unparsed bytes after the last complete record.
+    Each record must end where its header says: its block is Content-Length bytes long and
+    ``\\r\\n\\r\\n`` follows. A record that does not is damage, never a document (its text
+    would be cut, or run into the next record); reading resumes at the next ``WARC/1.x`` header
+    after its own, so a Content-Length that runs long does not take the next record with it. A
+    record is also held back until what follows it is known: when it is followed by bytes that are
+    no record but end like one, its Content-Length stopped short at a blank line of its payload.
+    Junk between records is skipped to the next header and a gzip member that does not inflate to
+    the next member, each scanning at most ``max_gap`` bytes; whatever cannot be read past ends the
+    file with ``CorruptShard``. ARC files are framed by their header line, without resynchronising.
+    The stream must be seekable (local files, the download cache and fsspec files are): resuming
+    after a bad record re-reads its bytes.
     """
-    from warcio.archiveiterator import ArchiveIterator
+    framer = _Framer(_open_source(stream, max_gap))
+    loader = ArcWarcRecordLoader(verify_http=False, arc2warc=False)
+    warc: bool | None = None  # or ARC; known once the first bytes inflate
+    held: _Held | None = None  # the last record read, until what follows shows that it ended there
+    damage = ""  # what the bytes skipped since then were, for the Damaged line once reading resumes
+    rescan_from: int | None = None  # where to look for the next record after a bad one
+    while True:
+        junk_at = framer.offset()
+        try:
+            if rescan_from is not None:
+                framer.seek(rescan_from)
+                rescan_from = None
+            if warc is None:
+                warc = framer.peek(64).lstrip(b"\r\n").startswith(b"WARC/")
+            junk, found = framer.next_record(warc, max_gap)
+        except _DamagedMember as exc:
+            problem = str(exc)
+            if held and exc.start < held.end:  # the member holding the record failed (its CRC)
+                problem = f"{held.where}: {exc}"
+            elif held:
+                yield held.item
+            held = None
+            if damage:
+                yield Damaged("corrupt_record", damage)
+            if not exc.resumed:
+                raise CorruptShard(f"{problem}; no readable record follows") from None
+            damage = problem
+            continue
+        if held and junk and framer.behind(len(_RECORD_END)) == _RECORD_END:
+            damage, held = f"{held.where}: Content-Length ends inside the record", None
+        if held:
+            yield held.item
+            held = None
+        damage = damage or (f"unreadable bytes at byte {junk_at}" if junk else "")
+        if found != "record":
+            if damage:
+                beyond = f" within {max_gap} bytes" if found == "limit" else ""
+                raise CorruptShard(f"{damage}; no readable record follows{beyond}")
+            return
+        if damage:
+            yield Damaged("corrupt_record", f"{damage}; skipped to the next record at byte {framer.offset()}")
+            damage = ""
+        start = framer.tell()
+        framer.forget_before(start)
+        where = f"record at byte {framer.offset()}"
+        try:
+            if not framer.header_fits(warc):
+                raise _BadFraming(f"no end of the record header within {_MAX_HEADER_BYTES} bytes")
+            record = loader.parse_record_stream(framer, known_format="warc" if warc else "arc", no_record_parse=True)
+            uri = record.rec_headers.get_header("WARC-Target-URI") or record.rec_headers.get_header("uri")
+            where += f" ({uri})"
+            item = _read_block(framer, loader, record, uri, warc, max_bytes)
+        except _DamagedMember as exc:
+            if not exc.resumed:
+                raise CorruptShard(f"{where}: {exc}; no readable record follows") from None
+            damage = f"{where}: {exc}"
+            continue
+        except (_BadFraming, ArchiveLoadFailed, StatusAndHeadersParserException, EOFError) as exc:
+            if not warc:
+                raise CorruptShard(f"{where}: {exc}") from None
+            damage = f"{where}: {exc}"
+            rescan_from = start + 1
+            continue
+        held = _Held(item, where, framer.tell())
 
-    iterator = ArchiveIterator(stream)
-    end = 0
-    for record in iterator:
-        item = _warc_item(record, max_bytes)
-        iterator.read_to_end(record)
-        missing = getattr(record.raw_stream, "limit", 0)
-        if missing:
-            url = record.rec_headers.get_header("WARC-Target-URI")
-            raise CorruptShard(f"record at offset {iterator.get_record_offset()} ({url}) lacks {missing} bytes")
-        end = iterator.get_record_offset() + iterator.get_record_length()
-        yield item
-    _check_tail(stream, end)
+
+_RECORD_END = b"\r\n\r\n"
 
 
-def _check_tail(stream: BinaryIO, end: int) -> None:
-    """Only record separators may follow the last complete record."""
-    try:
-        stream.seek(end)
-        rest = stream.read(64)
-    except (OSError, ValueError):
-        return  # not seekable: nothing more to check
-    if rest.strip(b"\r\n"):
-        raise CorruptShard(f"unreadable bytes after the last complete record (offset {end})")
+class _BadFraming(Exception):
+    """A record does not end where its header says, or its header cannot be read."""
+
+
+class _DamagedMember(Exception):
+    """A gzip member that does not inflate or is cut short. The source has moved on to the next
+    member that inflates (``resumed``), or to the end of the file when there is none."""
+
+    def __init__(self, message: str, start: int, resumed: bool):
+        super().__init__(message)
+        self.start = start  # position of the member's first byte: what was read from there on is lost
+        self.resumed = resumed
+
+
+class _Held(NamedTuple):
+    item: Record | Skipped
+    where: str  # "record at byte N (url)", for messages
+    end: int  # position just past its record end
+
+
+def _read_block(framer: _Framer, loader: ArcWarcRecordLoader, record, uri: str | None, warc: bool,
+                max_bytes: int) -> Record | Skipped:
+    """The record's item, once its block has been read to the declared length and the record end
+    follows (ARC records have no record end: blank lines between them are skipped)."""
+    if warc and not (record.rec_headers.get_header("Content-Length") or "").strip().isdigit():
+        raise _BadFraming("no valid Content-Length")
+    # warcio would have parsed the HTTP headers itself, but fails on a record without a target URI
+    record.http_headers = loader.load_http_headers(record.rec_type, uri or "", record.raw_stream, record.length)
+    item = _warc_item(record, max_bytes)
+    while record.raw_stream.read(_CHUNK):
+        pass
+    if record.raw_stream.limit:
+        raise _BadFraming(f"the file ends {record.raw_stream.limit} bytes short of its Content-Length")
+    if warc and framer.read(len(_RECORD_END)) != _RECORD_END:
+        raise _BadFraming("Content-Length does not end at the record end")
+    return item
+
+
+def _open_source(stream: BinaryIO, max_gap: int) -> _Plain | _Gzip:
+    magic = stream.read(2)
+    stream.seek(-len(magic), io.SEEK_CUR)
+    return _Gzip(stream, max_gap) if magic == _GZIP_MAGIC[:2] else _Plain(stream)
+
+
+class _Plain:
+    """An uncompressed file as a source of bytes; positions count from where reading began."""
+
+    def __init__(self, raw: BinaryIO):
+        self.raw = raw
+        self.origin = raw.tell()
+        self.position = 0  # of the next byte ``read`` returns
+
+    def read(self) -> bytes:
+        data = self.raw.read(_CHUNK)
+        self.position += len(data)
+        return data
+
+    def seek(self, position: int) -> None:
+        self.raw.seek(self.origin + position)
+        self.position = position
+
+    def offset(self, position: int) -> int:
+        return self.origin + position
+
+    def forget_before(self, position: int) -> None:
+        """Any position can be sought again: nothing to forget."""
+
+
+class _Gzip:
+    """The inflated bytes of a gzip file of one or more members (WARC writers give each record its
+    own). Positions count inflated bytes; seeking back re-inflates from the start of the member
+    holding the position, so the member starts met since ``forget_before`` are kept. A member that
+    does not inflate (bad data, bad CRC) raises ``_DamagedMember`` once the source has found the
+    next member that inflates to a WARC header, scanning at most ``max_gap`` bytes of the file."""
+
+    def __init__(self, raw: BinaryIO, max_gap: int):
+        self.raw = raw
+        self.max_gap = max_gap
+        self.members: list[tuple[int, int]] = []  # (position, file offset) where each member starts
+        self._begin_member(0, raw.tell())
+
+    def _begin_member(self, position: int, offset: int, data: bytes = b"") -> None:
+        self.members.append((position, offset))
+        self.position = position  # of the next byte ``read`` returns
+        self.inflater = zlib.decompressobj(zlib.MAX_WBITS | 16)
+        self.input = data  # compressed bytes read but not inflated yet
+        self.input_offset = offset  # file offset of input[0]
+        self.started = False  # whether the member has been fed any bytes
+        self.ready = b""  # inflated bytes a seek re-inflated past its position
+
+    def read(self) -> bytes:
+        """The next inflated bytes; b"" at the end of the file."""
+        if self.ready:
+            data, self.ready = self.ready, b""
+            self.position += len(data)
+            return data
+        while True:
+            data = self.input or self.raw.read(_CHUNK)
+            if not data and not self.started:
+                return b""
+            try:
+                out = self.inflater.decompress(data, _CHUNK)
+            except zlib.error as exc:
+                self._skip_damaged(f"does not inflate ({exc})")
+            if not data and not out and not self.inflater.eof:
+                self._skip_damaged("is cut short (truncated file?)")
+            self.started = self.started or bool(data)
+            end = self.position + len(out)
+            if self.inflater.eof:
+                rest = self.inflater.unused_data
+                self._begin_member(end, self.input_offset + len(data) - len(rest), rest)
+            else:
+                self.input = self.inflater.unconsumed_tail
+                self.input_offset += len(data) - len(self.input)
+                self.position = end
+            if out:
+                return out
+
+    def _skip_damaged(self, problem: str) -> NoReturn:
+        start, offset = self.members[-1]
+        found = self._next_member(offset + 1)
+        if found is None:  # go on from the end of the file: reads return nothing
+            self.raw.seek(0, io.SEEK_END)
+            if self.raw.tell() - offset > self.max_gap:
+                problem += f", and no intact member follows within {self.max_gap} bytes"
+        else:
+            self.raw.seek(found)
+        self._begin_member(self.position, self.raw.tell())
+        raise _DamagedMember(f"gzip member at byte {offset} {problem}", start, resumed=found is not None)
+
+    def _next_member(self, offset: int) -> int | None:
+        """File offset of the first member at or after ``offset`` that inflates to a WARC header."""
+        limit = offset + self.max_gap
+        while offset < limit:
+            self.raw.seek(offset)
+            wanted = min(_CHUNK, limit - offset) + len(_GZIP_MAGIC) - 1
+            window = self.raw.read(wanted)
+            found = window.find(_GZIP_MAGIC)
+            if found == -1:
+                if len(window) < wanted:
+                    return None
+                offset += len(window) - len(_GZIP_MAGIC) + 1
+            elif self._inflates_to_warc(offset + found):
+                return offset + found
+            else:
+                offset += found + 1
+        return None
+
+    def _inflates_to_warc(self, offset: int) -> bool:
+        self.raw.seek(offset)
+        try:
+            head = zlib.decompressobj(zlib.MAX_WBITS | 16).decompress(self.raw.read(_CHUNK), 16)
+        except zlib.error:
+            return False
+        return head.startswith(b"WARC/")
+
+    def seek(self, position: int) -> None:
+        index = bisect_right(self.members, (position, math.inf)) - 1
+        start, offset = self.members[index]
+        del self.members[index:]
+        self.raw.seek(offset)
+        self._begin_member(start, offset)
+        while self.position < position and (data := self.read()):
+            if self.position > position:
+                self.ready = data[len(data) - (self.position - position):]
+                self.position = position
+
+    def offset(self, position: int) -> int:
+        """File offset of the member holding ``position`` (in a WARC: of the record's member)."""
+        return self.members[max(bisect_right(self.members, (position, math.inf)) - 1, 0)][1]
+
+    def forget_before(self, position: int) -> None:
+        del self.members[: max(bisect_right(self.members, (position, math.inf)) - 1, 0)]
+
+
+class _Framer:
+    """Buffered, bounded reading over a source: the file-like object warcio parses records from
+    (``read``, ``readline``, ``tell``), plus the checks of where records start and end."""
+
+    def __init__(self, source: _Plain | _Gzip):
+        self.source = source
+        self.buffer = b""
+        self.index = 0  # next byte to hand out
+        self.base = source.position  # position of buffer[0]
+
+    def tell(self) -> int:
+        return self.base + self.index
+
+    def offset(self) -> int:
+        """File offset of the current position (in a gzip file: of its member), for messages."""
+        return self.source.offset(self.tell())
+
+    def seek(self, position: int) -> None:
+        if self.base <= position <= self.base + len(self.buffer):
+            self.index = position - self.base
+        else:
+            self.source.seek(position)
+            self.buffer, self.index, self.base = b"", 0, position
+
+    def forget_before(self, position: int) -> None:
+        self.source.forget_before(position)
+
+    def _more(self) -> bool:
+        """Append the source's next bytes to the buffer, dropping what was handed out but the last
+        few (``behind`` looks at them); False at the end of the file."""
+        try:
+            chunk = self.source.read()
+        except _DamagedMember:
+            self.buffer, self.index, self.base = b"", 0, self.source.position
+            raise
+        if not chunk:
+            return False
+        keep = max(self.index - _KEEP_BEHIND, 0)
+        self.buffer = self.buffer[keep:] + chunk
+        self.base += keep
+        self.index -= keep
+        return True
+
+    def peek(self, size: int) -> bytes:
+        while len(self.buffer) - self.index < size and self._more():
+            pass
+        return self.buffer[self.index:self.index + size]
+
+    def behind(self, size: int) -> bytes:
+        """The last ``size`` bytes handed out or skipped (up to ``_KEEP_BEHIND``)."""
+        return self.buffer[max(self.index - size, 0):self.index]
+
+    def read(self, size: int) -> bytes:
+        if len(self.buffer) - self.index >= size:  # the common case, kept cheap: warcio reads line by line
+            self.index += size
+            return self.buffer[self.index - size:self.index]
+        parts = []
+        while size > 0 and (self.index < len(self.buffer) or self._more()):
+            part = self.buffer[self.index:self.index + size]
+            self.index += len(part)
+            size -= len(part)
+            parts.append(part)
+        return b"".join(parts)
+
+    def readline(self, size: int | None = None) -> bytes:
+        """One line, at most ``size`` bytes and never longer than a record header may be."""
+        limit = _MAX_HEADER_BYTES if size is None or size < 0 else min(size, _MAX_HEADER_BYTES)
+        end = self.buffer.find(b"\n", self.index, self.index + limit)
+        if end == -1:
+            end = self._find(b"\n", limit)
+            return self.read(limit if end == -1 else end + 1)
+        line = self.buffer[self.index:end + 1]
+        self.index = end + 1
+        return line
+
+    def _find(self, needle: bytes, limit: int) -> int:
+        """Distance from here to the first ``needle`` that ends within ``limit`` bytes, or -1."""
+        while True:
+            found = self.buffer.find(needle, self.index, self.index + limit)
+            if found != -1:
+                return found - self.index
+            if len(self.buffer) - self.index >= limit or not self._more():
+                return -1
+
+    def header_fits(self, warc: bool) -> bool:
+        """Whether the header starting here ends within the cap: at a blank line (WARC), at the end
+        of its first line (ARC). warcio then reads no more than that."""
+        if not warc:
+            return self._find(b"\n", _MAX_HEADER_BYTES) != -1
+        return self._find(b"\n\r\n", _MAX_HEADER_BYTES) != -1 or self._find(b"\n\n", _MAX_HEADER_BYTES) != -1
+
+    def next_record(self, warc: bool, limit: int) -> tuple[bool, str]:
+        """Move past blank lines and, in a WARC file, past junk to the next version line, reading at
+        most ``limit`` bytes. Returns whether junk was skipped, and "record" (one starts here),
+        "end" (of the file) or "limit"."""
+        start = self.tell()
+        junk = False
+        while self.tell() - start <= limit:
+            self._skip_blank_lines(limit - (self.tell() - start))
+            if not self.peek(1):
+                return junk, "end"
+            if not warc or self._at_warc_header():
+                return junk, "record"
+            junk = True
+            found = self.buffer.find(b"WARC/", self.index + 1)
+            self.index = found if found != -1 else max(self.index + 1, len(self.buffer) - len(b"WARC/") + 1)
+        return junk, "limit"
+
+    def _skip_blank_lines(self, limit: int) -> None:
+        while limit > 0 and self.peek(1) in (b"\r", b"\n"):
+            window = self.buffer[self.index:self.index + limit]
+            blank = len(window) - len(window.lstrip(b"\r\n"))
+            self.index += blank
+            limit -= blank
+
+    def _at_warc_header(self) -> bool:
+        return self.peek(12).split(b"\n", 1)[0].rstrip(b"\r") in _WARC_VERSIONS
 
 
 def _warc_item(record, max_bytes: int) -> Record | Skipped:
@@ -146,8 +541,7 @@ def _warc_item(record, max_bytes: int) -> Record | Skipped:
     url = record.rec_headers.get_header("WARC-Target-URI")
     body = record.content_stream().read(max_bytes + 1)
     if len(body) > max_bytes:
-        log.warning("skipping %s: HTML larger than %d bytes", url, max_bytes)
-        return Skipped("skipped_too_large")
+        return Skipped("skipped_too_large", f"{url}: HTML larger than {max_bytes} bytes")
     text, decoded_by = decode_html(body, charset)
     record_id = record.rec_headers.get_header("WARC-Record-ID")
     return {
@@ -161,28 +555,59 @@ def _warc_item(record, max_bytes: int) -> Record | Skipped:
     }
 
 
-def iter_jsonl(stream: BinaryIO, location: str) -> Iterator[Record | Skipped]:
-    """One JSON object per line; a bad line is skipped and logged with its line number."""
-    for line_number, line in enumerate(stream, start=1):
+def iter_jsonl(stream: BinaryIO, max_line: int = MAX_LINE_BYTES) -> Iterator[Record | Skipped]:
+    """One JSON object per line; a bad or over-long line is skipped with its line number."""
+    for number, line in enumerate(_lines(stream, max_line), start=1):
+        if line is None:
+            yield Skipped("skipped_line_too_long", f"line {number}: longer than {max_line} bytes")
+            continue
         if not line.strip():
             continue
         try:
             data = orjson.loads(line)
         except orjson.JSONDecodeError as exc:
-            log.warning("%s:%d: invalid JSON, skipped (%s)", location, line_number, str(exc).splitlines()[0])
-            yield Skipped("invalid_record")
+            yield Skipped("invalid_record", f"line {number}: invalid JSON ({str(exc).splitlines()[0]})")
             continue
         if not isinstance(data, dict):
-            log.warning("%s:%d: not a JSON object, skipped", location, line_number)
-            yield Skipped("invalid_record")
+            yield Skipped("invalid_record", f"line {number}: not a JSON object")
             continue
-        data.setdefault("_line", line_number)
+        data.setdefault("_line", number)
         yield data
 
 
-def iter_parquet(stream: BinaryIO, batch_size: int = 1024) -> Iterator[Record | Skipped]:
+def _lines(stream: BinaryIO, max_bytes: int) -> Iterator[bytes | None]:
+    """The stream's lines (without the newline), read ``_CHUNK`` bytes at a time so that a huge
+    line costs at most ``max_bytes`` of memory; None stands for a line longer than that, whose
+    bytes are dropped as they are read (a file iterator would hold the whole line)."""
+    parts: list[bytes] = []  # the current line so far
+    size = 0
+    too_long = False
+    while chunk := stream.read(_CHUNK):
+        *ended, rest = chunk.split(b"\n")
+        for piece in ended:
+            if too_long or size + len(piece) > max_bytes:
+                yield None
+            else:
+                yield b"".join(parts) + piece if parts else piece
+            parts, size, too_long = [], 0, False
+        size += len(rest)
+        if size > max_bytes:
+            parts, too_long = [], True
+        elif rest and not too_long:
+            parts.append(rest)
+    if parts or too_long:
+        yield None if too_long else b"".join(parts)
+
+
+def iter_parquet(stream: BinaryIO, text_key: str, batch_size: int = 1024) -> Iterator[Record | Skipped]:
+    """Rows as records. A file without the text column is refused before any row is read: each
+    row would otherwise count as empty text, and a wrong ``text_key`` would pass unnoticed."""
     import pyarrow.parquet as pq
 
     with pq.ParquetFile(stream) as parquet:
+        names = parquet.schema_arrow.names
+        if text_key not in names:
+            shown = ", ".join(names[:12]) + (", ..." if len(names) > 12 else "")
+            raise MissingColumn(f"no column {text_key!r} (columns: {shown}); set text_key")
         for batch in parquet.iter_batches(batch_size=batch_size):
             yield from batch.to_pylist()
