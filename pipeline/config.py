@@ -8,6 +8,9 @@ the file and the key path, e.g. ``configs/x.yaml: stages.fetch.inputs[0].path: f
 Relative paths in a config are relative to the working directory, as for every other CLI tool.
 Strings may use ``${VAR}`` or ``${VAR:-default}`` to read environment variables; ``--set a.b=c``
 overrides any key (the value is parsed as YAML, so ``--set executor.tasks=4`` gives an int).
+Anchors and aliases may share settings, but a document whose aliases expand to more than
+``MAX_ALIAS_NODES`` nodes is refused as it is read (a "billion laughs" file of a few hundred bytes
+otherwise takes minutes and gigabytes to expand).
 """
 
 from __future__ import annotations
@@ -15,10 +18,11 @@ from __future__ import annotations
 import os
 import re
 from pathlib import Path
-from typing import Any, Literal
+from typing import Annotated, Any, Literal
 
 import yaml
-from pydantic import Field, ValidationError, create_model
+from pydantic import AfterValidator, Field, ValidationError, create_model, field_validator
+from yaml.composer import ComposerError
 
 from clearweb.pipeline.core.errors import ConfigError
 from clearweb.pipeline.core.settings import StrictModel, Workers
@@ -26,21 +30,57 @@ from clearweb.pipeline.registry import STAGES
 
 _ENV_VAR = re.compile(r"\$\{([A-Za-z_][A-Za-z0-9_]*)(?::-([^}]*))?\}")
 _OVERRIDE_PART = re.compile(r"([^.\[\]]+)|\[(\d+)\]")
+#: Characters no #SBATCH line can hold: a line break would end it, and Slurm accepts no control character.
+CONTROL_CHARACTERS = re.compile(r"[\x00-\x1f\x7f-\x9f]")
+#: What an sbatch long option name looks like (``account``, ``kill-on-invalid-dep``).
+SBATCH_OPTION = re.compile(r"[A-Za-z][A-Za-z0-9-]*")
+
+#: Nodes that aliases may add to a YAML document when expanded; far more than sharing settings needs.
+MAX_ALIAS_NODES = 10_000
+
+
+def _one_line(value: str) -> str:
+    if CONTROL_CHARACTERS.search(value):
+        raise ValueError("must not contain a newline or other control character (it becomes one #SBATCH line)")
+    return value
+
+
+def _no_comma(value: str) -> str:
+    if "," in value:
+        raise ValueError("must not contain a comma (job names are passed to squeue -n as a comma-separated list)")
+    return value
+
+
+#: A value written into an ``#SBATCH --key=value`` line: quoting cannot carry a line break there.
+SbatchValue = Annotated[str, AfterValidator(_one_line)]
 
 
 class SlurmSettings(StrictModel):
-    """Passed to datatrove's SlurmPipelineExecutor; every stage becomes one array job."""
+    """Passed to datatrove's SlurmPipelineExecutor; every stage becomes one array job.
 
-    partition: str = "normal"
-    time: str = "04:00:00"
+    Values written into the job script's ``#SBATCH`` lines are checked here, when the config is read:
+    the script quotes them, but a line break cannot be quoted in a directive (it would start a shell
+    line of the job), and Slurm accepts no control character in them anyway.
+    """
+
+    partition: SbatchValue = "normal"
+    time: SbatchValue = "04:00:00"
     cpus_per_task: int = Field(1, ge=1)
     mem_per_cpu_gb: int = Field(2, ge=1)
-    qos: str | None = Field(None, description="omitted when unset")
-    sbatch_args: dict[str, str] = Field(default_factory=dict)
+    qos: SbatchValue | None = Field(None, description="omitted when unset")
+    sbatch_args: dict[str, SbatchValue] = Field(default_factory=dict)
     env_command: str | None = None
     venv_path: str | None = None
     max_array_size: int = Field(1001, ge=1)
-    job_name_prefix: str = "clearweb"
+    job_name_prefix: Annotated[SbatchValue, AfterValidator(_no_comma)] = "clearweb"
+
+    @field_validator("sbatch_args")
+    @classmethod
+    def _option_names(cls, value: dict[str, str]) -> dict[str, str]:
+        for key in value:
+            if not SBATCH_OPTION.fullmatch(key):
+                raise ValueError(f"{key!r} is not an sbatch option name (e.g. account, exclusive)")
+        return value
 
 
 class RaySettings(StrictModel):
@@ -130,6 +170,52 @@ def _expand_env(value: Any, source: str, key: str) -> Any:
     return _ENV_VAR.sub(substitute, value)
 
 
+def _expanded_nodes(node: yaml.Node, counts: dict[int, int]) -> int:
+    """Nodes in ``node`` with its aliases expanded; memoised, so a shared subtree is counted once."""
+    if id(node) not in counts:
+        children: list[yaml.Node] = []
+        if isinstance(node, yaml.SequenceNode):
+            children = node.value
+        elif isinstance(node, yaml.MappingNode):
+            children = [child for pair in node.value for child in pair]
+        counts[id(node)] = 1 + sum(_expanded_nodes(child, counts) for child in children)
+    return counts[id(node)]
+
+
+class BoundedLoader(yaml.SafeLoader):
+    """SafeLoader that refuses recursive aliases and aliases expanding to more than MAX_ALIAS_NODES.
+
+    PyYAML shares one object per anchor, so loading a bomb is cheap; walking it (expanding
+    environment variables, validating) visits every expanded node. Each alias adds the expanded size
+    of its anchor, counted on the composed nodes without expanding anything.
+    """
+
+    def __init__(self, stream: Any) -> None:
+        super().__init__(stream)
+        self._composing: set[str] = set()  # anchors whose node is not complete yet
+        self._counts: dict[int, int] = {}
+        self._alias_nodes = 0
+
+    def compose_node(self, parent: yaml.Node | None, index: Any) -> yaml.Node:
+        event = self.peek_event()
+        if isinstance(event, yaml.AliasEvent):
+            if event.anchor in self._composing:
+                raise ComposerError(None, None, f"recursive alias *{event.anchor}", event.start_mark)
+            node = super().compose_node(parent, index)
+            self._alias_nodes += _expanded_nodes(node, self._counts)
+            if self._alias_nodes > MAX_ALIAS_NODES:
+                raise ComposerError(
+                    None, None, f"aliases expand to more than {MAX_ALIAS_NODES:,} nodes", event.start_mark)
+            return node
+        if event.anchor is None:
+            return super().compose_node(parent, index)
+        self._composing.add(event.anchor)
+        try:
+            return super().compose_node(parent, index)
+        finally:
+            self._composing.discard(event.anchor)
+
+
 def apply_override(raw: dict[str, Any], assignment: str) -> None:
     """Apply one ``a.b[0].c=value`` override in place; the value is parsed as YAML."""
     key, sep, text = assignment.partition("=")
@@ -139,7 +225,7 @@ def apply_override(raw: dict[str, Any], assignment: str) -> None:
     if not parts:
         raise ConfigError("--set", key, "empty key")
     try:
-        value = yaml.safe_load(text) if text else ""
+        value = yaml.load(text, Loader=BoundedLoader) if text else ""
     except yaml.YAMLError:
         value = text
     node: Any = raw
@@ -170,7 +256,7 @@ def read_yaml(path: str | Path) -> dict[str, Any]:
     source = str(path)
     try:
         with open(path, encoding="utf-8") as handle:
-            raw = yaml.safe_load(handle)
+            raw = yaml.load(handle, Loader=BoundedLoader)
     except FileNotFoundError:
         raise ConfigError(source, None, "file not found") from None
     except UnicodeDecodeError as exc:

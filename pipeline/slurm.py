@@ -8,7 +8,10 @@
   after it are cancelled instead of waiting forever;
 - without ``venv_path`` or ``env_command``, jobs put the submitting interpreter's bin folder first on
   PATH, so they run the clearweb (and datatrove) that submitted them. ``clearweb status`` shows what failed, and
-  running the same command again resubmits only the failed and missing tasks (completion markers).
+  running the same command again resubmits only the failed and missing tasks (completion markers);
+- every value in its job script is shell-quoted (see ``get_launch_file_contents``).
+
+``env_command`` is the one value written as it is: it is a shell command by design.
 """
 
 from __future__ import annotations
@@ -21,7 +24,28 @@ from pathlib import Path
 
 from datatrove.executor import SlurmPipelineExecutor
 
+from clearweb.pipeline.config import CONTROL_CHARACTERS, SBATCH_OPTION
 from clearweb.pipeline.core.errors import ClearwebError, RunFailed
+
+
+def sbatch_header(directives: dict[str, object]) -> str:
+    """``#SBATCH --key=value`` lines, every value shell-quoted (sbatch reads directives with shell
+    quoting), an empty value as a bare flag.
+
+    A line break cannot be quoted inside a directive: what follows it would be a shell line of the
+    job. Config validation refuses one in the configured values; the run directory (in the log paths)
+    and any other value are checked here, before anything is submitted.
+    """
+    lines = []
+    for key, value in directives.items():
+        text = str(value)
+        if not SBATCH_OPTION.fullmatch(key):
+            raise ClearwebError(f"cannot write an #SBATCH line for {key!r}: not an sbatch option name")
+        if CONTROL_CHARACTERS.search(text):
+            raise ClearwebError(f"cannot write #SBATCH --{key}: its value {text!r} has a newline or other "
+                                "control character")
+        lines.append(f"#SBATCH --{key}={shlex.quote(text)}" if text else f"#SBATCH --{key}")
+    return "\n".join(lines)
 
 
 class ClearwebSlurmExecutor(SlurmPipelineExecutor):
@@ -35,6 +59,20 @@ class ClearwebSlurmExecutor(SlurmPipelineExecutor):
 
     def launch_merge_stats(self) -> None:
         """No merge job (see the module docstring)."""
+
+    def get_launch_file_contents(self, sbatch_args: dict, run_script: str) -> str:
+        """datatrove's job script, with every value quoted.
+
+        datatrove writes the job name, the venv path and the log and executor paths into the script
+        raw: a space in the run directory splits the pickled executor's path in its srun line (every
+        task fails after the job was accepted), and a quote or ``$(...)`` in any of them runs as shell.
+        """
+        pickled = self.logging_dir.resolve_paths("executor.pik")
+        environment = self.env_command or (f"source {shlex.quote(self.venv_path)}" if self.venv_path else "")
+        lines = ["#!/bin/bash", sbatch_header(sbatch_args),
+                 f"echo {shlex.quote(f'Starting data processing job {self.job_name}')}", environment,
+                 "set -xe", "export PYTHONUNBUFFERED=TRUE", run_script.replace(pickled, shlex.quote(pickled))]
+        return "\n".join(lines) + "\n"
 
 
 def _squeue(selector: list[str]) -> list[str]:
@@ -81,7 +119,7 @@ def training_script(config_path: str, settings, python: str, overrides: list[str
                   "kill-on-invalid-dep": "yes", **settings.sbatch_args}
     if settings.gpus_per_node and settings.use_gpus:
         directives["gpus-per-node"] = settings.gpus_per_node
-    header = "\n".join(f"#SBATCH --{key}={value}" for key, value in directives.items())
+    header = sbatch_header(directives)
     sets = " ".join(f"--set {shlex.quote(item)}" for item in overrides)
     return f"""#!/bin/bash
 {header}

@@ -1,3 +1,4 @@
+import time
 from pathlib import Path
 
 import pytest
@@ -109,3 +110,82 @@ def test_cli_help_lists_subcommands(capsys):
     out = capsys.readouterr().out
     for command in ("run", "demo"):
         assert command in out
+
+
+@pytest.mark.parametrize(
+    ("override", "key"),
+    [
+        ("stages.compliance.toxicity.default_threshold=.nan", "stages.compliance.toxicity.default_threshold"),
+        ("stages.compliance.toxicity.thresholds.toxic=-.inf", "stages.compliance.toxicity.thresholds.toxic"),
+        ("stages.tokenize.mixture.deu_Latn=.inf", "stages.tokenize.mixture.deu_Latn"),
+        ("stages.tokenize.mixture.deu_Latn=.nan", "stages.tokenize.mixture.deu_Latn"),
+        ("executor.ray.mem_per_cpu_gb=.inf", "executor.ray.mem_per_cpu_gb"),
+    ],
+)
+def test_nan_and_infinity_are_refused(tmp_path, shard, override, key):
+    # A NaN threshold compares false with every score (the filter removes nothing); a NaN weight
+    # fails every tokenize task hours later. Both must stop the run at the config.
+    path = write(tmp_path, BASE.format(run=tmp_path / "run", input=shard))
+    with pytest.raises(ConfigError) as info:
+        load_config(path, [override])
+    assert str(info.value).startswith(f"{path}: {key}: input should be a finite number")
+
+
+BILLION_LAUGHS = """run_dir: r
+a: &a ["lol","lol","lol","lol","lol","lol","lol","lol","lol"]
+b: &b [*a,*a,*a,*a,*a,*a,*a,*a,*a]
+c: &c [*b,*b,*b,*b,*b,*b,*b,*b,*b]
+d: &d [*c,*c,*c,*c,*c,*c,*c,*c,*c]
+e: &e [*d,*d,*d,*d,*d,*d,*d,*d,*d]
+f: &f [*e,*e,*e,*e,*e,*e,*e,*e,*e]
+g: &g [*f,*f,*f,*f,*f,*f,*f,*f,*f]
+h: &h [*g,*g,*g,*g,*g,*g,*g,*g,*g]
+i: &i [*h,*h,*h,*h,*h,*h,*h,*h,*h]
+"""
+
+
+def test_yaml_alias_bomb_is_refused_at_once(tmp_path):
+    path = write(tmp_path, BILLION_LAUGHS)
+    start = time.monotonic()
+    with pytest.raises(ConfigError) as info:
+        load_config(path)
+    assert time.monotonic() - start < 0.5
+    assert str(info.value).startswith(f"{path}: invalid YAML at line 6: aliases expand to more than 10,000 nodes")
+    assert "\n" not in str(info.value)
+    recursive = write(tmp_path, "run_dir: r\nloop: &loop [*loop]\n")
+    with pytest.raises(ConfigError, match=r"x\.yaml: invalid YAML at line 2: recursive alias"):
+        load_config(recursive)
+
+
+def test_a_few_aliases_still_load(tmp_path, shard):
+    text = BASE.format(run=tmp_path / "run", input=shard) + "    download: &retry {retries: 2, backoff_s: 0.5}\n" \
+        "  robots:\n    crawl: *retry\n"
+    config = load_config(write(tmp_path, text))
+    assert config.stages.robots.crawl.retries == config.stages.fetch.download.retries == 2
+
+
+@pytest.mark.parametrize(
+    ("override", "key"),
+    [
+        ('executor.slurm.partition="debug\\nhostname"', "executor.slurm.partition"),
+        ('executor.slurm.qos="low\\rx"', "executor.slurm.qos"),
+        ('executor.slurm.job_name_prefix="cw\\n#SBATCH --x"', "executor.slurm.job_name_prefix"),
+        ('executor.slurm.time="1:00\\0"', "executor.slurm.time"),
+        ('executor.slurm.sbatch_args.account="a\\nrm -rf ~"', "executor.slurm.sbatch_args.account"),
+    ],
+)
+def test_slurm_values_with_control_characters_are_refused(tmp_path, shard, override, key):
+    # Each value becomes one "#SBATCH --key=value" line: a newline would start a shell line.
+    path = write(tmp_path, BASE.format(run=tmp_path / "run", input=shard))
+    with pytest.raises(ConfigError) as info:
+        load_config(path, [override])
+    assert str(info.value).startswith(f"{path}: {key}: must not contain a newline or other control character")
+    assert "\n" not in str(info.value)
+
+
+def test_slurm_option_names_and_job_name_commas_are_refused(tmp_path, shard):
+    path = write(tmp_path, BASE.format(run=tmp_path / "run", input=shard))
+    with pytest.raises(ConfigError, match=r"executor\.slurm\.sbatch_args: 'account x' is not an sbatch option name"):
+        load_config(path, ["executor.slurm.sbatch_args.account x=a"])
+    with pytest.raises(ConfigError, match=r"executor\.slurm\.job_name_prefix: must not contain a comma"):
+        load_config(path, ["executor.slurm.job_name_prefix=a,b"])

@@ -58,7 +58,15 @@ Workers = Annotated[int, Field(ge=-1), AfterValidator(_workers_not_zero)]
 
 
 class StrictModel(BaseModel):
-    model_config = ConfigDict(extra="forbid", validate_default=True)
+    """Base of every settings model: an unknown key is an error, and so is a NaN or infinite number.
+
+    YAML reads ``.nan`` and ``.inf`` as floats. A NaN threshold compares false with every score (a
+    filter that removes nothing, silently) and a NaN mixture weight fails every task hours into the
+    run; no setting needs either. ``allow_inf_nan`` reaches every float of the model, those inside
+    dicts and lists (thresholds, mixture weights) included.
+    """
+
+    model_config = ConfigDict(extra="forbid", validate_default=True, allow_inf_nan=False)
 
     #: Keys that change how the work is done but not what it produces (task counts, timeouts,
     #: buffer sizes); they are left out of the lineage fingerprint.
