@@ -6,6 +6,11 @@ streamed into ``<name>.part``, resumed with an HTTP Range request after a break,
 the size the server announced, and only then renamed atomically to its final name, so a file in the
 cache is always complete. 5xx, 429 and network errors are retried with exponential backoff; 404 and
 410 raise ``InputMissing`` at once, because no retry brings a missing file back.
+
+The bytes are stored exactly as sent. Some mirrors label ``.warc.gz`` shards ``Content-Encoding:
+gzip`` whatever we ask for; decoding them would store a different file, longer than the announced
+length, and a resume would then ask for a range past the end. Sizes, ranges and the cached file are
+therefore all those of the encoded body.
 """
 
 from __future__ import annotations
@@ -19,6 +24,7 @@ from pathlib import Path
 from urllib.parse import urlsplit
 
 import requests
+import urllib3
 
 from clearweb.pipeline.core.errors import InputError, InputMissing, one_line
 
@@ -75,7 +81,7 @@ class HttpFetcher:
             try:
                 self._download_into(url, part)
             except (_Retryable, requests.ConnectionError, requests.Timeout,
-                    requests.exceptions.ChunkedEncodingError) as exc:
+                    urllib3.exceptions.HTTPError) as exc:  # the latter: reading the body broke
                 last_error = exc
                 continue
             except requests.TooManyRedirects:
@@ -106,7 +112,8 @@ class HttpFetcher:
             expected = _expected_size(response, offset)
             mode = "ab" if status == 206 else "wb"
             with open(part, mode) as handle:
-                for chunk in response.iter_content(self.chunk_size):
+                # raw.stream, not iter_content: iter_content would decode a Content-Encoding.
+                for chunk in response.raw.stream(self.chunk_size, decode_content=False):
                     handle.write(chunk)
         size = part.stat().st_size
         if expected is not None and size != expected:

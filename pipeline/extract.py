@@ -3,12 +3,21 @@
 Each page is parsed once with lxml: the signals (robots/TDM meta tags, license links) are read
 from the tree, then trafilatura extracts the main text from the same tree, precision-oriented as
 FineWeb configures it. Extraction runs in datatrove's ExtractorSandbox, a child process with a
-per-document timeout, so one pathological page cannot stall a task.
+per-document timeout, so one pathological page cannot stall a task. The child must not outlive its
+task: the sandbox closes it when the step's generator is closed (the runner collects a failed
+task's generators at once), and on Linux the kernel kills it when the task's process dies (killed,
+or a pool worker terminated after another task failed), where it would otherwise wait forever on a
+pipe whose other end it holds itself.
 """
 
 from __future__ import annotations
 
+import ctypes
 import logging
+import multiprocessing
+import os
+import signal
+import sys
 from functools import partial
 from typing import Any
 
@@ -21,6 +30,30 @@ from clearweb.pipeline.fetch import HTML_FLAG
 from clearweb.pipeline.signals import empty_signals, html_signals, merge_signals
 
 log = logging.getLogger(__name__)
+
+_PR_SET_PDEATHSIG = 1  # from <linux/prctl.h>
+
+
+def die_with_parent() -> None:
+    """Ask the kernel to SIGKILL this process when its parent dies (Linux; elsewhere a no-op).
+
+    SIGKILL, because the child may be stuck in lxml's C code, where no Python-level watcher would
+    run. The kernel's "parent" is the thread that started the child: the task's, which drives the
+    step's generator to its end. If the parent died before the request took effect, exit now."""
+    if not sys.platform.startswith("linux"):
+        return
+    ctypes.CDLL(None).prctl(_PR_SET_PDEATHSIG, signal.SIGKILL, 0, 0, 0)
+    parent = multiprocessing.parent_process()
+    if parent is not None and os.getppid() != parent.pid:
+        os._exit(1)
+
+
+class ParentBoundSandbox(ExtractorSandbox):
+    """datatrove's ExtractorSandbox whose child process dies with the process that started it."""
+
+    def _worker(self, conn, extract_fn):
+        die_with_parent()
+        super()._worker(conn, extract_fn)
 
 
 def extract_page(html: str, url: str | None, favour_precision: bool = True,
@@ -54,7 +87,7 @@ class HtmlExtractor(PipelineStep):
 
     def run(self, data: DocumentsPipeline, rank: int = 0, world_size: int = 1) -> DocumentsPipeline:
         extract = partial(extract_page, favour_precision=self.favour_precision, deduplicate=self.deduplicate)
-        with ExtractorSandbox(timeout=self.timeout_s, warmup_text=("<html></html>", None)) as sandbox:
+        with ParentBoundSandbox(timeout=self.timeout_s, warmup_text=("<html></html>", None)) as sandbox:
             for document in data:
                 if not document.metadata.pop(HTML_FLAG, False):
                     yield document

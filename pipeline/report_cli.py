@@ -9,6 +9,7 @@ from pathlib import Path
 from rich.console import Console
 from rich.table import Table
 
+from clearweb.pipeline.core.errors import InputError
 from clearweb.pipeline.report_data import build_report
 from clearweb.pipeline.report_html import render_html
 
@@ -16,8 +17,11 @@ from clearweb.pipeline.report_html import render_html
 def cmd_report(args: argparse.Namespace) -> int:
     run = Path(args.run)
     report = build_report(run)
-    (run / "report.json").write_text(json.dumps(report, indent=1, ensure_ascii=False))
-    (run / "report.html").write_text(render_html(report), encoding="utf-8")
+    try:
+        (run / "report.json").write_text(json.dumps(report, indent=1, ensure_ascii=False))
+        (run / "report.html").write_text(render_html(report), encoding="utf-8")
+    except OSError as exc:  # a read-only run directory: one line naming the file, exit code 2
+        raise InputError(f"cannot write {exc.filename or run}: {exc.strerror or exc}") from None
     console = Console()
     funnel = Table(title="Funnel")
     for column in ("stage", "docs in", "docs out", "removed", "tokens out"):

@@ -6,17 +6,21 @@ let a killed run resume with the tasks that had not finished. What we add: the s
 every stage's lineage checked before any work (a stage whose settings, inputs or upstream changed
 is refused, or recomputed with ``--rerun-stale``), a refusal to resume a phase with a different
 task count (the split of shards between tasks would change and data would be read twice or not
-at all), and failures reported as one line naming the failing task's log.
+at all), and failures reported as one line: how many tasks failed, were interrupted or never
+started, and the log to read. A run directory we cannot write to is one line too, naming the path.
 """
 
 from __future__ import annotations
 
+import gc
 import json
 import logging
+import os
 import shutil
 import sys
 import threading
 import time
+from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
@@ -25,7 +29,7 @@ import yaml
 from datatrove.executor.base import PipelineExecutor
 
 from clearweb.pipeline.config import RunConfig
-from clearweb.pipeline.core.errors import ConfigError, RunFailed, StaleStage
+from clearweb.pipeline.core.errors import ConfigError, RunFailed, StaleStage, one_line
 from clearweb.pipeline.core.stage import Phase
 from clearweb.pipeline.core.stats import step_record
 from clearweb.pipeline.lineage import (
@@ -50,11 +54,58 @@ class StageResult:
     seconds: float
 
 
-def failed_log(phase: Phase) -> Path:
-    """Log of the first incomplete task (the one to read first)."""
+def _log_stamp(path: Path) -> tuple[int, int, int] | None:
+    try:
+        stat = os.stat(path)
+    except OSError:
+        return None
+    return stat.st_ino, stat.st_mtime_ns, stat.st_size
+
+
+def log_stamps(phase: Phase) -> dict[int, tuple[int, int, int] | None]:
+    """Per incomplete task, its log file's identity now: a task that starts rewrites its log."""
     done = completed_ranks(phase)
-    first = next((rank for rank in range(phase.tasks) if rank not in done), 0)
-    return task_log(phase, first)
+    return {rank: _log_stamp(task_log(phase, rank)) for rank in range(phase.tasks) if rank not in done}
+
+
+def phase_failure(phase: Phase, stamps: dict[int, tuple[int, int, int] | None], error: str | None) -> RunFailed:
+    """One line on a phase whose tasks did not all complete.
+
+    datatrove's local executor launches no task after the first one fails and ends those running,
+    so "8 of 8 tasks failed" would send users hunting through logs of tasks that never ran. A task
+    failed when it started this time (its log changed since ``stamps``) and its log records an
+    error; it was interrupted when it started without recording one; the rest never started."""
+    done = completed_ranks(phase)
+    failed, interrupted, not_started = [], [], []
+    for rank in range(phase.tasks):
+        if rank in done:
+            continue
+        log = task_log(phase, rank)
+        stamp = _log_stamp(log)
+        if stamp is None or stamp == stamps.get(rank):
+            not_started.append(rank)
+        elif "ERROR" in log.read_text(errors="replace"):  # as ``clearweb status`` reads a log
+            failed.append(rank)
+        else:
+            interrupted.append(rank)
+    counted = [(len(ranks), state) for ranks, state in
+               ((failed, "failed"), (interrupted, "interrupted"), (not_started, "not started")) if ranks]
+    first, state = counted[0]
+    summary = ", ".join([f"{first} task{'s' * (first != 1)} {state}"] + [f"{n} {s}" for n, s in counted[1:]])
+    started = failed or interrupted
+    if started:
+        return RunFailed(f"stage {phase.name}: {summary}; see {task_log(phase, started[0])}")
+    return RunFailed(f"stage {phase.name}: {summary}" + (f": {error}" if error else ""))
+
+
+@contextmanager
+def writing_run_dir(source: str, folder: Path | str) -> Iterator[None]:
+    """A run directory we cannot write to (read-only, a file where a folder should be, a full disk)
+    is the user's to fix: one line naming the path and what failed (exit code 2), no traceback."""
+    try:
+        yield
+    except OSError as exc:  # a full disk names no file: then name the folder being written
+        raise ConfigError(source, "run_dir", f"cannot write {exc.filename or folder}: {exc.strerror or exc}") from None
 
 
 def _check_task_count(logs: Path, name: str, tasks: int) -> None:
@@ -183,14 +234,20 @@ class PhaseRunner:
             self.submitted.append(phase)
             return StageResult(phase.name, "submitted", phase.tasks, 0.0), steps
         started = time.monotonic()
+        stamps = log_stamps(phase)
+        error = None
         try:
             with task_progress(phase):
                 executor.run()
         except Exception as exc:  # a task raised; its log has the traceback
             log.debug("phase %s raised %r", phase.name, exc)
-        missing = phase.tasks - len(completed_ranks(phase))
-        if missing:
-            raise RunFailed(f"stage {phase.name}: {missing} of {phase.tasks} tasks failed; see {failed_log(phase)}")
+            error = one_line(exc)
+        if not phase_complete(phase):
+            # The failed task's frames (kept alive in a reference cycle by the exception datatrove
+            # logged) hold its pipeline's suspended generators; collecting them now runs their
+            # cleanup, which ends the extraction sandbox's child process, instead of at exit.
+            gc.collect()
+            raise phase_failure(phase, stamps, error)
         return StageResult(phase.name, "ran", phase.tasks, time.monotonic() - started), steps
 
     def submit(self, wait: bool) -> bool:
@@ -265,10 +322,15 @@ def _refuse_unready(graph: list[PlannedStage], checks: dict[str, StageCheck], na
                          f"delete {stale[0].ctx.dirs.root}")
 
 
-def _finish(planned: PlannedStage, record: dict) -> None:
+def _write_lineage(planned: PlannedStage, record: dict, source: str) -> None:
+    with writing_run_dir(source, planned.ctx.dirs.root):
+        write_lineage(planned.ctx.dirs.root, record)
+
+
+def _finish(planned: PlannedStage, record: dict, source: str) -> None:
     upstream = {name: (read_lineage(planned.ctx.run_dir / name) or {}).get("fingerprint")
                 for name in planned.upstream}
-    write_lineage(planned.ctx.dirs.root, finish_record(record, planned, upstream))
+    _write_lineage(planned, finish_record(record, planned, upstream), source)
 
 
 def run_stages(config: RunConfig, source: str, stages: list[str] | None = None, wait: bool = False,
@@ -281,7 +343,8 @@ def run_stages(config: RunConfig, source: str, stages: list[str] | None = None, 
     graph, checks = plan_run(config, source, names)
     _refuse_unready(graph, checks, names, source, rerun_stale)
     check_executor_available(config)
-    save_run_config(config)
+    with writing_run_dir(source, config.run_dir):
+        save_run_config(config)
     runner = PhaseRunner(config)
     results: list[StageResult] = []
     pending: list[tuple[PlannedStage, dict]] = []
@@ -295,7 +358,7 @@ def run_stages(config: RunConfig, source: str, stages: list[str] | None = None, 
                 shutil.rmtree(folder, ignore_errors=True)
             log.info("%s: recomputing (%s)", planned.name, check.reason)
         record = check.record if check.state == "partial" else start_record(planned)
-        write_lineage(planned.ctx.dirs.root, record)
+        _write_lineage(planned, record, source)
         built: dict[str, list[dict]] = {}
         for phase in planned.phases():
             result, steps = runner.run(phase)
@@ -303,14 +366,14 @@ def run_stages(config: RunConfig, source: str, stages: list[str] | None = None, 
             if steps is not None:
                 built[phase.name] = steps
                 record = dict(record, phases=_phase_records(planned, record, built))
-                write_lineage(planned.ctx.dirs.root, record)
+                _write_lineage(planned, record, source)
         if config.executor.type == "local":
-            _finish(planned, record)
+            _finish(planned, record, source)
         else:
             pending.append((planned, record))
     if runner.submit(wait):
         for planned, record in pending:
-            _finish(planned, record)
+            _finish(planned, record, source)
         results = [StageResult(r.name, "ran" if r.status == "submitted" else r.status, r.tasks, r.seconds)
                    for r in results]
     return results

@@ -1,5 +1,7 @@
 """The http(s) downloader against a real loopback server with scripted faults."""
 
+import gzip
+
 import pytest
 import requests
 
@@ -94,3 +96,24 @@ def test_fetcher_pickles_without_session(tmp_path, server):
     f.fetch(server.url + "/shard.bin")
     clone = pickle.loads(pickle.dumps(f))
     assert clone._session is None and isinstance(f.session, requests.Session)
+
+
+def test_gzip_encoded_shard_arrives_byte_identical(tmp_path, server):
+    # Mirrors that label .warc.gz files "Content-Encoding: gzip": the file is the encoded body, so it
+    # must be stored as sent, not decoded (and the announced length is that of the encoded bytes).
+    shard = gzip.compress(PAYLOAD)
+    server.add("*", "/crawl.warc.gz", Response(body=shard, headers={"Content-Encoding": "gzip"}))
+    path = fetcher(tmp_path).fetch(server.url + "/crawl.warc.gz")
+    assert path.read_bytes() == shard
+    assert [p for _, p, _ in server.requests].count("/crawl.warc.gz") == 1
+
+
+def test_gzip_encoded_shard_resumes_byte_identical(tmp_path, server):
+    shard = gzip.compress(PAYLOAD)
+    encoded = {"Content-Encoding": "gzip"}
+    server.add("*", "/cut.warc.gz", Response(body=shard, headers=encoded, cut_after=len(shard) // 2, times=1),
+               Response(body=shard, headers=encoded))
+    path = fetcher(tmp_path).fetch(server.url + "/cut.warc.gz")
+    assert path.read_bytes() == shard
+    ranges = [headers.get("Range") for _, p, headers in server.requests if p == "/cut.warc.gz"]
+    assert len(ranges) == 2 and ranges[1] is not None

@@ -2,16 +2,22 @@
 
 import codecs
 import gzip
+import ipaddress
+import socket
 import time
+from datetime import datetime, timedelta, timezone
+from email.utils import format_datetime
 
 import pytest
 
-from clearweb.filters.robots.crawler import CrawlSettings, RobotsCrawler
+from clearweb.filters.robots.crawler import CrawlSettings, RobotsCrawler, retry_after_s
+from clearweb.filters.robots.netguard import AddressGuard, RefusedAddress, address_problem
 from clearweb.pipeline.demo.server import LoopbackServer, Response
 
 HOSTS = ["ok.example", "gone.example", "flaky.example", "down.example", "slow.example", "drip.example",
          "hops.example", "file.example", "huge.example", "html.example", "garbage.example", "bom.example",
-         "xn--mnchen-3ya.example", "gzip.example", "latin.example", "tomb.example", "ports.example"]
+         "xn--mnchen-3ya.example", "gzip.example", "latin.example", "tomb.example", "ports.example",
+         "busy.example", "throttled.example", "closed.example"]
 ROBOTS = b"User-agent: GPTBot\nDisallow: /\n"
 
 
@@ -42,6 +48,10 @@ def server():
         srv.add("tomb.example", "/robots.txt", Response(status=302, headers={"Location": "http://127.0.0.1:9/x"}))
         srv.add("::1", "/robots.txt", Response(body=ROBOTS))
         srv.add("ports.example", "/robots.txt", Response(body=b"User-agent: *\nDisallow: /port\n"))
+        srv.add("busy.example", "/robots.txt", Response(status=429, headers={"Retry-After": "1"}, times=1),
+                Response(body=ROBOTS))
+        srv.add("throttled.example", "/robots.txt", Response(status=429))
+        srv.add("closed.example", "/robots.txt", Response(status=429, headers={"Retry-After": "3600"}))
         yield srv
 
 
@@ -156,3 +166,62 @@ def test_fetch_all_is_concurrent_and_complete(crawler):
     origins = ["http://ok.example", "http://gone.example", "http://bom.example", "http://gzip.example"] * 5
     results = list(crawler.fetch_all(origins))
     assert sorted(r.origin for r in results) == sorted(origins)
+
+
+def requests_to(server, host: str) -> int:
+    return sum(1 for h, *_ in server.requests if h == host)
+
+
+def test_429_is_retried_after_retry_after(crawler):
+    # RFC 9309 leaves 429 to the crawler: it is no "robots.txt missing, allow all".
+    started = time.monotonic()
+    result = fetch(crawler, "http://busy.example")
+    assert (result.outcome, result.body) == ("ok", ROBOTS.decode())
+    assert time.monotonic() - started >= 1  # waited as asked, not the 0.05 s backoff
+
+
+def test_429_that_persists_is_unreachable(crawler, server):
+    before = requests_to(server, "throttled.example")
+    result = fetch(crawler, "http://throttled.example")
+    assert (result.outcome, result.status, result.error) == ("unreachable", 429, "HTTP 429")
+    assert requests_to(server, "throttled.example") - before == 3
+
+
+def test_retry_after_beyond_the_budget_gives_up_at_once(crawler, server):
+    before = requests_to(server, "closed.example")
+    started = time.monotonic()
+    result = fetch(crawler, "http://closed.example")
+    assert (result.outcome, result.status) == ("unreachable", 429) and "Retry-After" in result.error
+    assert time.monotonic() - started < 1 and requests_to(server, "closed.example") - before == 1
+
+
+def test_retry_after_in_seconds_or_as_a_date():
+    assert retry_after_s("120") == 120
+    assert 55 < retry_after_s(format_datetime(datetime.now(timezone.utc) + timedelta(seconds=60), usegmt=True)) <= 60
+    assert retry_after_s("Wed, 21 Oct 2015 07:28:00 GMT") == 0  # in the past: retry now
+    assert retry_after_s(None) is None and retry_after_s("soon") is None
+
+
+@pytest.mark.parametrize(("address", "problem"), [
+    ("2002:7f00:1::", "loopback"),  # 6to4 of 127.0.0.1
+    ("2002:a9fe:a9fe::1", "link-local"),  # 6to4 of the metadata service 169.254.169.254
+    ("2002:a00:1::", "private"),  # 6to4 of 10.0.0.1
+    ("2001:0:4136:e378:8000:63bf:80ff:fffe", "loopback"),  # Teredo client 127.0.0.1
+    ("64:ff9b::a9fe:a9fe", "link-local"),  # NAT64 of 169.254.169.254
+    ("::ffff:127.0.0.1", "loopback"),
+])
+def test_ipv4_embedded_in_ipv6_is_checked(address, problem):
+    assert problem in address_problem(ipaddress.ip_address(address))
+
+
+def test_6to4_of_a_public_address_is_public():
+    assert address_problem(ipaddress.ip_address("2002:808:808::")) is None
+
+
+def test_host_resolving_to_6to4_loopback_is_refused(monkeypatch):
+    def getaddrinfo(host, port, *args, **kwargs):
+        return [(socket.AF_INET6, socket.SOCK_STREAM, 6, "", ("2002:7f00:1::", port, 0, 0))]
+
+    monkeypatch.setattr(socket, "getaddrinfo", getaddrinfo)
+    with pytest.raises(RefusedAddress, match="2002:7f00:1::"):
+        AddressGuard().targets("sixtofour.example", 80)

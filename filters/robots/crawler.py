@@ -9,15 +9,19 @@ only), so the address guard vets every hop.
 
 Outcomes (the ``outcome`` column of the snapshot):
 - ``ok``: 2xx, the body is the robots.txt;
-- ``unavailable``: 4xx, too many redirects or a redirect off http(s): no restrictions (RFC 9309);
-- ``unreachable``: 5xx or network errors after retries with backoff; the filter's
-  ``on_unreachable`` policy decides (RFC 9309 says assume full disallow; Apertus kept the data);
+- ``unavailable``: 4xx other than 429, too many redirects or a redirect off http(s): no
+  restrictions (RFC 9309);
+- ``unreachable``: 5xx, 429 or network errors after retries with backoff; the filter's
+  ``on_unreachable`` policy decides (RFC 9309 says assume full disallow; Apertus kept the data).
+  A 429 is no "robots.txt missing" (RFC 9309 leaves it to the crawler): we wait as its Retry-After
+  asks when that fits the origin's time budget, and give up at once when it does not;
 - ``refused``: the host resolves only to addresses the guard refuses; handled like unreachable.
 """
 
 from __future__ import annotations
 
 import codecs
+import email.utils
 import hashlib
 import ipaddress
 import threading
@@ -86,11 +90,30 @@ class RobotsFetch:
 
 
 class _Transient(Exception):
-    """Worth another attempt: 5xx, network errors, the time budget running out mid-read."""
+    """Worth another attempt: 5xx, 429, network errors; ``retry_after`` is the server's wish in seconds."""
+
+    def __init__(self, error: str, status: int | None = None, retry_after: float | None = None):
+        super().__init__(error)
+        self.error, self.status, self.retry_after = error, status, retry_after
 
 
 class _Deadline(Exception):
     pass
+
+
+def retry_after_s(value: str | None) -> float | None:
+    """Seconds a Retry-After header asks us to wait (delay-seconds or an HTTP-date; 0 for a past
+    date), None when absent or unreadable."""
+    value = (value or "").strip()
+    if value.isdigit():
+        return float(value)
+    try:
+        when = email.utils.parsedate_to_datetime(value)
+    except (TypeError, ValueError):
+        return None
+    if when.tzinfo is None:
+        when = when.replace(tzinfo=timezone.utc)
+    return max(0.0, (when - datetime.now(timezone.utc)).total_seconds())
 
 
 def decode_robots(raw: bytes, content_type: str | None) -> str:
@@ -161,10 +184,14 @@ class RobotsCrawler:
         fetched_at = datetime.now(timezone.utc).strftime("%Y-%m-%dT%H:%M:%SZ")
         error = "no attempt"
         status: int | None = None
+        retry_after: float | None = None
         for attempt in range(settings.retries + 1):
             if attempt:
-                pause = settings.backoff_s * 2 ** (attempt - 1)
+                backoff = settings.backoff_s * 2 ** (attempt - 1)
+                pause = max(backoff, retry_after or 0.0)
                 if time.monotonic() + pause >= deadline:
+                    if retry_after is not None and retry_after > backoff:
+                        error += f" (Retry-After {retry_after:g}s does not fit the {settings.total_timeout_s:g}s budget)"
                     break
                 time.sleep(pause)
             try:
@@ -172,7 +199,7 @@ class RobotsCrawler:
             except RefusedAddress as exc:
                 return RobotsFetch(origin, url, None, fetched_at, None, None, None, str(exc), "refused")
             except _Transient as exc:
-                error, status = str(exc.args[0]), exc.args[1] if len(exc.args) > 1 else None
+                error, status, retry_after = exc.error, exc.status, exc.retry_after
             except _Deadline:
                 error = f"total time budget of {settings.total_timeout_s}s exceeded"
                 break
@@ -195,8 +222,8 @@ class RobotsCrawler:
                     if response.is_redirect:
                         current = urljoin(current, response.headers["Location"])
                         continue
-                    if status >= 500:
-                        raise _Transient(f"HTTP {status}", status)
+                    if status >= 500 or status == 429:
+                        raise _Transient(f"HTTP {status}", status, retry_after_s(response.headers.get("Retry-After")))
                     if not 200 <= status < 300:
                         return RobotsFetch(origin, url, current, fetched_at, status, None, None, None, "unavailable")
                     raw = self._read_capped(response, deadline)

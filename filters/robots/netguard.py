@@ -4,9 +4,11 @@ A crawled page can name any host, including ones that resolve to 127.0.0.1, 10.0
 cloud metadata service at 169.254.169.254. The crawler therefore resolves names itself, checks
 every address after resolution, and connects to exactly the address it checked (no second lookup
 that DNS rebinding could answer differently). This happens on every connection, so every redirect
-hop is checked too. Addresses named by the ``resolve`` mapping (host -> ip[:port], like
-``curl --resolve``; ``*`` maps every host) or inside an allow-listed network are let through: that is how tests and the
-demo reach their loopback server.
+hop is checked too. An IPv6 address that carries an IPv4 one (IPv4-mapped, 6to4, Teredo, NAT64)
+is also checked as that IPv4 address, since that is where its packets end up. Addresses named by
+the ``resolve`` mapping (host -> ip[:port], like ``curl --resolve``; ``*`` maps every host) or
+inside an allow-listed network are let through: that is how tests and the demo reach their
+loopback server.
 """
 
 from __future__ import annotations
@@ -27,10 +29,31 @@ class RefusedAddress(Exception):
     """The host resolves only to addresses we do not connect to."""
 
 
+_NAT64 = ipaddress.IPv6Network("64:ff9b::/96")
+
+
+def embedded_ipv4(ip: ipaddress.IPv6Address) -> tuple[str, ipaddress.IPv4Address] | None:
+    """The IPv4 address a transition address leads to, and how: 6to4 (2002::/16), a Teredo client
+    (2001::/32) or NAT64's well-known prefix (64:ff9b::/96). A relay or translator on the path
+    delivers the packets to that IPv4 address, so it must pass the same checks."""
+    if ip.sixtofour is not None:
+        return "6to4", ip.sixtofour
+    if ip.teredo is not None:
+        return "Teredo", ip.teredo[1]
+    if ip in _NAT64:
+        return "NAT64", ipaddress.IPv4Address(int(ip) & 0xFFFF_FFFF)
+    return None
+
+
 def address_problem(ip: IPAddress) -> str | None:
     """Why ``ip`` is not a public unicast address, or None if it is one."""
     if isinstance(ip, ipaddress.IPv6Address) and ip.ipv4_mapped is not None:
-        ip = ip.ipv4_mapped
+        ip = ip.ipv4_mapped  # a connection to ::ffff:a.b.c.d is one to a.b.c.d
+    if isinstance(ip, ipaddress.IPv6Address) and (embedded := embedded_ipv4(ip)) is not None:
+        how, inner = embedded
+        problem = address_problem(inner)
+        if problem:
+            return f"{problem}: {how} of {inner}"
     for kind in ("loopback", "link_local", "multicast", "unspecified", "reserved", "private"):
         if getattr(ip, f"is_{kind}"):
             return kind.replace("_", "-")
