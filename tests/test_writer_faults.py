@@ -107,3 +107,18 @@ def test_a_rerun_deletes_every_part_of_its_rank_only(tmp_path):
     list(writer.run(iter([Document(text="t", id="1", metadata={"url": "u"})]), rank=0))
     assert sorted(path.name for path in tmp_path.iterdir()) == ["00000.parquet", "00001.parquet", "00001_1.parquet"]
     assert pq.read_table(tmp_path / "00000.parquet").column("id").to_pylist() == ["1"]
+
+
+def test_partitioned_writer_splits_rows_whose_extra_columns_disagree(tmp_path):
+    from clearweb.pipeline.core.partitioned_writer import PartitionedWriter
+
+    docs = [Document(text=f"t{i}", id=str(i), metadata={"language": "deu", "language_script": "Latn",
+                                                           "source_rank": i if i % 2 else f"r{i}"}) for i in range(6)]
+    docs.append(Document(text="bad", id="bad", metadata={"language": "deu", "language_script": "Latn",
+                                                          "language_score": "high"}))
+    writer = PartitionedWriter(str(tmp_path / "out"))
+    assert len(list(writer.run(iter(docs), rank=0))) == 7
+    files = sorted((tmp_path / "out" / "deu_Latn").glob("*.parquet"))
+    ids = sorted(i for f in files for i in pq.read_table(f).column("id").to_pylist())
+    assert len(files) == 2 and ids == [str(i) for i in range(6)]
+    assert writer.stats["dropped_schema_mismatch"].total == 1

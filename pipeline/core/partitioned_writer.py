@@ -20,8 +20,9 @@ import pyarrow as pa
 import pyarrow.parquet as pq
 from datatrove.data import Document, DocumentsPipeline
 from datatrove.pipeline.base import PipelineStep
+from datatrove.utils.logging import logger
 
-from clearweb.pipeline.core.writer import schema_for
+from clearweb.pipeline.core.writer import CONVERSION_ERRORS, schema_for
 
 
 class PartitionedWriter(PipelineStep):
@@ -38,6 +39,31 @@ class PartitionedWriter(PipelineStep):
         self.target_file_bytes = target_file_bytes
         self.max_buffer_bytes = max_buffer_bytes
 
+    def tables(self, rows: list[dict]) -> list[pa.Table]:
+        """The rows as one table, or, when their extra columns disagree in type (a key that is a
+        number in one input record and text in another), one table per consistent group of rows:
+        each becomes its own part, as the document writer rotates parts. A row that fits no schema
+        on its own (a contract column holding a value of another type) is skipped, counted as
+        ``dropped_schema_mismatch`` and named in the task log."""
+        try:
+            return [pa.Table.from_pylist(rows, schema=schema_for(rows))]
+        except CONVERSION_ERRORS:
+            pass
+        groups: dict[tuple, list[dict]] = {}
+        for row in rows:
+            signature = tuple((key, type(value).__name__) for key, value in row.items() if value is not None)
+            groups.setdefault(signature, []).append(row)
+        tables = []
+        for group in groups.values():
+            try:
+                tables.append(pa.Table.from_pylist(group, schema=schema_for(group)))
+            except CONVERSION_ERRORS as exc:
+                for row in group:
+                    logger.warning(f"document {row.get('id')!r} skipped: its metadata fits no Parquet schema "
+                                   f"({' '.join(str(exc).split())[:200]})")
+                    self.stat_update("dropped_schema_mismatch")
+        return tables
+
     def partition_of(self, document: Document) -> str:
         return "_".join(str(document.metadata.get(key)) for key in self.partition_keys)
 
@@ -48,18 +74,22 @@ class PartitionedWriter(PipelineStep):
         parts: Counter[str] = Counter()
         written: list[Path] = []
 
-        def flush(partition: str) -> None:
-            nonlocal buffered
-            rows = buffers.pop(partition)
-            buffered -= sizes.pop(partition)
+        def write_part(partition: str, table: pa.Table) -> None:
             path = Path(self.output_folder) / partition / f"{rank:05d}_{parts[partition]:04d}.parquet"
             parts[partition] += 1
             path.parent.mkdir(parents=True, exist_ok=True)
             partial = path.with_name(path.name + ".partial")
-            pq.write_table(pa.Table.from_pylist(rows, schema=schema_for(rows)), partial, compression="zstd")
+            pq.write_table(table, partial, compression="zstd")
             partial.replace(path)
             written.append(path)
             self.stat_update("files")
+
+        def flush(partition: str) -> None:
+            nonlocal buffered
+            rows = buffers.pop(partition)
+            buffered -= sizes.pop(partition)
+            for table in self.tables(rows):
+                write_part(partition, table)
 
         # An earlier attempt of this rank (killed, or run with another buffer size) may have written
         # other parts or other partitions: none of them may stay beside this attempt's files.

@@ -47,7 +47,8 @@ SKIPPED = f"{DROPPED_PREFIX}schema_mismatch"
 #: rows written to Parquet
 WRITTEN = "written"
 
-_CONVERSION_ERRORS = (pa.ArrowException, OverflowError)
+#: what pyarrow raises when values do not fit a type (shared with the partitioned writer)
+CONVERSION_ERRORS = (pa.ArrowException, OverflowError)
 
 
 def schema_for(rows: list[dict[str, Any]]) -> pa.Schema:
@@ -71,7 +72,7 @@ def _inferred(values: list[Any]) -> pa.DataType | None:
     """The type pyarrow gives these values; None when no one type holds them all."""
     try:
         return pa.array(values).type
-    except _CONVERSION_ERRORS:
+    except CONVERSION_ERRORS:
         return None
 
 
@@ -81,7 +82,7 @@ def _unified(old: pa.DataType, new: pa.DataType | None) -> pa.DataType | None:
         return None
     try:
         schema = pa.unify_schemas([pa.schema([("v", old)]), pa.schema([("v", new)])], promote_options="permissive")
-    except _CONVERSION_ERRORS:
+    except CONVERSION_ERRORS:
         return None
     return schema.field("v").type
 
@@ -102,7 +103,7 @@ def _widened(old: pa.DataType, values: list[Any]) -> pa.DataType:
 def _converts(value: Any, kind: pa.DataType) -> bool:
     try:
         pa.array([value], type=kind)
-    except _CONVERSION_ERRORS:
+    except CONVERSION_ERRORS:
         return False
     return True
 
@@ -111,7 +112,7 @@ def _column(values: list[Any], kind: pa.DataType) -> tuple[pa.Array, set[int]]:
     """The values as an array of ``kind``, and the indexes of those that do not convert (left null)."""
     try:
         return pa.array(values, type=kind), set()
-    except _CONVERSION_ERRORS:
+    except CONVERSION_ERRORS:
         misfits = {i for i, value in enumerate(values) if not _converts(value, kind)}
         return pa.array([None if i in misfits else value for i, value in enumerate(values)], type=kind), misfits
 
