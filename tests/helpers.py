@@ -32,3 +32,13 @@ def write_warc(path: Path, records: list[dict], gzip: bool = True) -> Path:
             writer.write_record(writer.create_warc_record(record["url"], "response", payload=io.BytesIO(body),
                                                           http_headers=http, warc_headers_dict=warc_headers))
     return path
+
+
+def read_shards(shards, tmp_path: Path, **kwargs) -> tuple[list, dict[str, float]]:
+    """Run a ShardReader over ``shards`` in this process: (documents, stat totals)."""
+    from clearweb.pipeline.download import HttpFetcher
+    from clearweb.pipeline.fetch import ShardReader
+
+    reader = ShardReader(shards, HttpFetcher(tmp_path / "cache", retries=1, backoff_s=0.01), **kwargs)
+    docs = list(reader.run(None, 0, 1))
+    return docs, {key: value.total for key, value in reader.stats.stats.items()}

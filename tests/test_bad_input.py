@@ -9,7 +9,6 @@ import pyarrow as pa
 import pyarrow.parquet as pq
 import pytest
 from datatrove.executor import LocalPipelineExecutor
-from datatrove.utils.logging import logger
 
 from clearweb.pipeline.core.errors import InputError
 from clearweb.pipeline.download import HttpFetcher
@@ -26,24 +25,10 @@ from tests.fault_injection import (
     utf8_with_bad_bytes,
     write_parts,
 )
+from tests.helpers import read_shards as read
 from tests.helpers import write_warc
 
 MB = 1 << 20
-
-
-@pytest.fixture
-def task_log():
-    """Messages logged through datatrove's logger (loguru), which is what a task's log file gets."""
-    messages: list[str] = []
-    handler = logger.add(messages.append, level="WARNING", format="{message}")
-    yield messages
-    logger.remove(handler)
-
-
-def read(shards, tmp_path, **kwargs):
-    reader = ShardReader(shards, HttpFetcher(tmp_path / "cache", retries=1, backoff_s=0.01), **kwargs)
-    docs = list(reader.run(None, 0, 1))
-    return docs, {key: value.total for key, value in reader.stats.stats.items()}
 
 
 def peak_memory(function):

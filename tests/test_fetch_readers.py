@@ -7,7 +7,6 @@ import fsspec
 import pyarrow as pa
 import pyarrow.parquet as pq
 import pytest
-from datatrove.utils.logging import logger
 
 from clearweb.pipeline.core.errors import InputError
 from clearweb.pipeline.demo.server import LoopbackServer, Response
@@ -15,21 +14,7 @@ from clearweb.pipeline.download import HttpFetcher
 from clearweb.pipeline.fetch import HTML_FLAG, ShardReader
 from clearweb.pipeline.sources import Shard
 from tests.helpers import html_page, write_warc
-
-
-@pytest.fixture
-def task_log():
-    """Messages logged through datatrove's logger (loguru), which is what a task's log file gets."""
-    messages: list[str] = []
-    handler = logger.add(messages.append, level="WARNING", format="{message}")
-    yield messages
-    logger.remove(handler)
-
-
-def read(shards, tmp_path, **kwargs):
-    reader = ShardReader(shards, HttpFetcher(tmp_path / "cache", retries=1, backoff_s=0.01), **kwargs)
-    docs = list(reader.run(None, 0, 1))
-    return docs, {key: value.total for key, value in reader.stats.stats.items()}
+from tests.helpers import read_shards as read
 
 
 def pages(n, start=0):
