@@ -14,7 +14,8 @@ from clearweb.model.config import ApertusConfig
 
 
 class Strict(BaseModel):
-    model_config = ConfigDict(extra="forbid")
+    # NaN or infinity in a learning rate or weight would train on silently, as in the run config.
+    model_config = ConfigDict(extra="forbid", allow_inf_nan=False)
 
 
 class ModelShape(Strict):

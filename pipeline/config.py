@@ -9,7 +9,7 @@ Relative paths in a config are relative to the working directory, as for every o
 Strings may use ``${VAR}`` or ``${VAR:-default}`` to read environment variables; ``--set a.b=c``
 overrides any key (the value is parsed as YAML, so ``--set executor.tasks=4`` gives an int).
 Anchors and aliases may share settings, but a document whose aliases expand to more than
-``MAX_ALIAS_NODES`` nodes is refused as it is read (a "billion laughs" file of a few hundred bytes
+``core.bounded_yaml.MAX_ALIAS_NODES`` nodes is refused as it is read (a "billion laughs" file of a few hundred bytes
 otherwise takes minutes and gigabytes to expand).
 """
 
@@ -22,8 +22,8 @@ from typing import Annotated, Any, Literal
 
 import yaml
 from pydantic import AfterValidator, Field, ValidationError, create_model, field_validator
-from yaml.composer import ComposerError
 
+from clearweb.pipeline.core.bounded_yaml import BoundedLoader
 from clearweb.pipeline.core.errors import ConfigError
 from clearweb.pipeline.core.settings import StrictModel, Workers
 from clearweb.pipeline.registry import STAGES
@@ -35,8 +35,6 @@ CONTROL_CHARACTERS = re.compile(r"[\x00-\x1f\x7f-\x9f]")
 #: What an sbatch long option name looks like (``account``, ``kill-on-invalid-dep``).
 SBATCH_OPTION = re.compile(r"[A-Za-z][A-Za-z0-9-]*")
 
-#: Nodes that aliases may add to a YAML document when expanded; far more than sharing settings needs.
-MAX_ALIAS_NODES = 10_000
 
 
 def _one_line(value: str) -> str:
@@ -168,52 +166,6 @@ def _expand_env(value: Any, source: str, key: str) -> Any:
         raise ConfigError(source, key, f"environment variable {name} is not set")
 
     return _ENV_VAR.sub(substitute, value)
-
-
-def _expanded_nodes(node: yaml.Node, counts: dict[int, int]) -> int:
-    """Nodes in ``node`` with its aliases expanded; memoised, so a shared subtree is counted once."""
-    if id(node) not in counts:
-        children: list[yaml.Node] = []
-        if isinstance(node, yaml.SequenceNode):
-            children = node.value
-        elif isinstance(node, yaml.MappingNode):
-            children = [child for pair in node.value for child in pair]
-        counts[id(node)] = 1 + sum(_expanded_nodes(child, counts) for child in children)
-    return counts[id(node)]
-
-
-class BoundedLoader(yaml.SafeLoader):
-    """SafeLoader that refuses recursive aliases and aliases expanding to more than MAX_ALIAS_NODES.
-
-    PyYAML shares one object per anchor, so loading a bomb is cheap; walking it (expanding
-    environment variables, validating) visits every expanded node. Each alias adds the expanded size
-    of its anchor, counted on the composed nodes without expanding anything.
-    """
-
-    def __init__(self, stream: Any) -> None:
-        super().__init__(stream)
-        self._composing: set[str] = set()  # anchors whose node is not complete yet
-        self._counts: dict[int, int] = {}
-        self._alias_nodes = 0
-
-    def compose_node(self, parent: yaml.Node | None, index: Any) -> yaml.Node:
-        event = self.peek_event()
-        if isinstance(event, yaml.AliasEvent):
-            if event.anchor in self._composing:
-                raise ComposerError(None, None, f"recursive alias *{event.anchor}", event.start_mark)
-            node = super().compose_node(parent, index)
-            self._alias_nodes += _expanded_nodes(node, self._counts)
-            if self._alias_nodes > MAX_ALIAS_NODES:
-                raise ComposerError(
-                    None, None, f"aliases expand to more than {MAX_ALIAS_NODES:,} nodes", event.start_mark)
-            return node
-        if event.anchor is None:
-            return super().compose_node(parent, index)
-        self._composing.add(event.anchor)
-        try:
-            return super().compose_node(parent, index)
-        finally:
-            self._composing.discard(event.anchor)
 
 
 def apply_override(raw: dict[str, Any], assignment: str) -> None:

@@ -148,3 +148,19 @@ def test_partitioned_writer_removes_files_of_a_failed_task(tmp_path):
     with pytest.raises(RuntimeError):
         list(writer.run(failing()))
     assert not list((tmp_path / "out").rglob("*.parquet"))
+
+
+def test_thresholds_file_alias_bomb_is_refused_at_once(tmp_path):
+    import time
+
+    from clearweb.filters.langid.thresholds import ThresholdsError, load_thresholds
+
+    bomb = "a: &a [x, x, x, x, x, x, x, x, x]\n" + "".join(
+        f"{chr(98 + i)}: &{chr(98 + i)} [*{chr(97 + i)}, *{chr(97 + i)}, *{chr(97 + i)}, *{chr(97 + i)}, "
+        f"*{chr(97 + i)}, *{chr(97 + i)}, *{chr(97 + i)}, *{chr(97 + i)}, *{chr(97 + i)}]\n" for i in range(8))
+    path = tmp_path / "thresholds.yaml"
+    path.write_text(bomb)
+    started = time.process_time()
+    with pytest.raises(ThresholdsError, match="aliases expand to more than 10,000 nodes"):
+        load_thresholds(path)
+    assert time.process_time() - started < 0.5

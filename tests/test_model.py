@@ -212,3 +212,12 @@ def test_activation_checkpointing_and_accumulation_give_the_same_step(shards, tm
     checkpointed = train(train_config(shards, tmp_path / "b", steps=3, micro_batch_size=4, grad_accum=2,
                                       activation_checkpointing=True), log=lambda *_: None).losses
     assert checkpointed == pytest.approx(plain, abs=1e-5)
+
+
+def test_train_config_refuses_nan_and_infinity():
+    import pydantic
+
+    from clearweb.model.train_config import TrainConfig
+
+    with pytest.raises(pydantic.ValidationError, match="finite number"):
+        TrainConfig.model_validate({"model": {}, "training": {"data": "x", "lr": float("inf")}})

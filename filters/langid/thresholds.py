@@ -14,6 +14,7 @@ from pathlib import Path
 import yaml
 
 from clearweb.filters.langid.labels import LABEL_PATTERN
+from clearweb.pipeline.core.bounded_yaml import BoundedLoader
 
 
 class ThresholdsError(ValueError):
@@ -30,7 +31,10 @@ def load_thresholds(path: str | Path) -> dict[str, float]:
             rows = rows[1:]
         entries = [(row[0].strip(), row[1].strip() if len(row) > 1 else "") for row in rows]
     else:
-        data = yaml.safe_load(text) or {}
+        try:
+            data = yaml.load(text, Loader=BoundedLoader) or {}
+        except yaml.YAMLError as exc:
+            raise ThresholdsError(f"{path}: invalid YAML: {' '.join(str(exc).split())[:200]}") from None
         if not isinstance(data, dict):
             raise ThresholdsError(f"{path}: expected a mapping of label: threshold")
         entries = list(data.items())
