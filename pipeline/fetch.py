@@ -169,6 +169,8 @@ class ShardReader(BaseReader):
         number = index if line is None else line
         text = item.pop(shard.text_key, None)
         doc_id = item.pop(shard.id_key, None)
+        if isinstance(doc_id, int) and not isinstance(doc_id, bool):
+            doc_id = str(doc_id)  # integer ids (common in JSONL dumps) have one lossless string form
         decoded_by = item.pop("_decoded_by", "utf8")
         metadata = item.pop("metadata", None)
         metadata = dict(metadata) if isinstance(metadata, dict) else {}

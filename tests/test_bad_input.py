@@ -122,7 +122,7 @@ def test_records_off_contract_are_skipped_and_the_shard_kept(tmp_path, task_log)
     lines = [{"text": "eins", "id": "1", "url": "https://a.example.de/1"},
              {"text": "zwei", "id": "2", "url": 12345},
              {"text": 3, "id": "3"},
-             {"text": "vier", "id": 4},
+             {"text": "vier", "id": 4.5},
              {"text": "fünf", "id": "5", "language_score": "high"},
              {"text": "sechs", "id": "6", "url": "https://a.example.de/6"}]
     jsonl.write_text("\n".join(json.dumps(line) for line in lines) + "\n")
@@ -187,3 +187,10 @@ def test_bad_input_warnings_reach_the_task_log(tmp_path):
     log = (tmp_path / "logs" / "logs" / "task_00000.log").read_text()
     assert f"{jsonl}: line 2: invalid JSON" in log
     assert f"{tmp_path / 'gone.jsonl'}: file not found" in log
+
+
+def test_integer_ids_become_their_decimal_string(tmp_path):
+    jsonl = tmp_path / "ints.jsonl"
+    jsonl.write_text('{"id": 7, "text": "seven"}\n{"id": true, "text": "not an id"}\n')
+    docs, stats = read([Shard(str(jsonl), "jsonl", False)], tmp_path)
+    assert [doc.id for doc in docs] == ["7"] and stats["invalid_record"] == 1
