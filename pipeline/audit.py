@@ -9,6 +9,7 @@ whose raw shards were purged, explains itself exactly as before.
 from __future__ import annotations
 
 from dataclasses import dataclass
+from functools import cached_property
 from pathlib import Path
 
 from clearweb.pipeline.config import RunConfig, read_yaml, validate_config
@@ -39,8 +40,10 @@ class RunRecord:
     def stage(self, name: str) -> PlannedStage | None:
         return next((planned for planned in self.graph if planned.name == name), None)
 
+    @cached_property
     def phases(self) -> list[AuditedPhase]:
-        """Every phase of every enabled stage, with its merged stats (recorded task counts win)."""
+        """Every phase of every enabled stage, with its merged stats (recorded task counts win);
+        read once per command, however many report sections ask for it."""
         phases = []
         for planned in self.graph:
             recorded = {phase["name"]: phase for phase in (self.lineage[planned.name] or {}).get("phases", [])}
@@ -57,7 +60,7 @@ class RunRecord:
     def view(self, name: str) -> StageView:
         planned = self.stage(name)
         steps: dict[str, dict[str, float]] = {}
-        for audited in self.phases():
+        for audited in self.phases:
             if audited.stage != name or not audited.steps:
                 continue
             for record, totals in zip(audited.steps, audited.totals, strict=False):

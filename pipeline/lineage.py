@@ -21,6 +21,7 @@ import json
 import os
 from dataclasses import dataclass
 from datetime import datetime, timezone
+from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
@@ -38,11 +39,8 @@ def hash_path(path: Path) -> str | None:
     ``*.partial`` left out); None when the path does not exist."""
     path = Path(path)
     if path.is_file():
-        digest = hashlib.sha256()
-        with open(path, "rb") as handle:
-            while chunk := handle.read(_CHUNK):
-                digest.update(chunk)
-        return digest.hexdigest()
+        stat = path.stat()
+        return _file_digest(str(path.resolve()), stat.st_size, stat.st_mtime_ns)
     if not path.is_dir():
         return None
     digest = hashlib.sha256()
@@ -53,6 +51,17 @@ def hash_path(path: Path) -> str | None:
                 continue
             file = Path(root) / name
             digest.update(f"{file.relative_to(path).as_posix()}\0{hash_path(file)}\n".encode())
+    return digest.hexdigest()
+
+
+@lru_cache(maxsize=4096)
+def _file_digest(path: str, size: int, mtime_ns: int) -> str:
+    """sha256 of a file, computed once per process for a given size and modification time: a run
+    checks each model file against its lineage and records it again (a GlotLID model is 1.6 GB)."""
+    digest = hashlib.sha256()
+    with open(path, "rb") as handle:
+        while chunk := handle.read(_CHUNK):
+            digest.update(chunk)
     return digest.hexdigest()
 
 

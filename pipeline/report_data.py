@@ -99,7 +99,7 @@ def build_report(run_dir: Path) -> dict:
         "generated_at": datetime.now(timezone.utc).strftime("%Y-%m-%dT%H:%M:%SZ"),
         "config": run.config.model_dump(mode="json", exclude={"run_dir"}),
         "lineage": {name: _lineage_summary(record) for name, record in run.lineage.items()},
-        "stages": [_phase_row(audited) for audited in run.phases()],
+        "stages": [_phase_row(audited) for audited in run.phases],
         "sections": _sections(run),
         "examples": examples,
     }

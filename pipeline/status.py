@@ -37,7 +37,7 @@ def cmd_status(args: argparse.Namespace) -> int:
     for column in ("phase", "lineage", "tasks", "completed", "failed", "pending"):
         table.add_column(column, justify="left" if column == "phase" else "right")
     failures = []
-    for audited in record.phases():
+    for audited in record.phases:
         phase = audited.phase
         done, failed, pending = task_states(phase)
         lineage = (record.lineage.get(audited.stage) or {}).get("status", "not started")

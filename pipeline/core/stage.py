@@ -10,6 +10,7 @@ next to the steps they configure; ``pipeline/registry.py`` lists them in pipelin
 from __future__ import annotations
 
 import json
+from abc import abstractmethod
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -115,8 +116,9 @@ class StageContext:
 class BuildsPhases(StageSettings):
     """A stage's settings: they build its phases, and may name the artifacts the stage makes."""
 
+    @abstractmethod
     def phases(self, ctx: StageContext) -> list[Phase]:
-        raise NotImplementedError
+        """The stage's datatrove jobs, in order."""
 
     def artifacts(self, run_dir: Path) -> dict[str, Path]:
         """Files or folders this stage makes that later stages use, by name (none by default)."""
@@ -161,8 +163,9 @@ class BuildsStep(StrictModel):
     """A filter's settings in a filter stage (compliance): they build its one step. Removed
     documents go to ``removed_dir`` (``RUN/<stage>/removed/<filter>/``)."""
 
+    @abstractmethod
     def step(self, ctx: StageContext, removed_dir: Path) -> PipelineStep:
-        raise NotImplementedError
+        """The filter's step, its removed documents written to ``removed_dir``."""
 
     def wants(self) -> set[str]:
         """What this filter asks of earlier stages (see ``StageContext.wanted``)."""
