@@ -1,8 +1,10 @@
 """The fetch reader: a datatrove reader over the resolved shard list.
 
 Task ``rank`` reads ``shards[rank::world_size]``, downloads http(s) shards through the cache,
-parses them by format and yields documents carrying the provenance keys of the data contract
-(url, domain, host, fetch_date, warc_record_id, source_file) and the HTTP-header signals.
+parses them by format (WARC and ARC files are both format ``warc``) and yields documents carrying
+the provenance keys of the data contract (url, domain, host, fetch_date, warc_record_id,
+source_file) and the HTTP-header signals. ARC records have no record id: their ``warc_record_id``
+is null and the document id is derived from the capture (see ``records._ArcIds``).
 
 Bad input policy (``on_bad_input``):
 - a missing shard (404/410, no such file), a corrupt one (truncated WARC, unreadable Parquet), a
@@ -17,7 +19,9 @@ Bad input policy (``on_bad_input``):
 - a shard that stays unreachable after the download retries (5xx, timeouts) always fails the task:
   the file exists and a re-run will read it, so skipping it would lose data for no reason.
 
-Warnings go through datatrove's logger (loguru), the one that writes each task's log file.
+Warnings go through datatrove's logger (loguru), the one that writes each task's log file; that
+includes what warcio reports about a record it reads on (counted as ``warcio_warning``), which it
+would otherwise print to stderr without the file's name.
 """
 
 from __future__ import annotations
@@ -42,6 +46,7 @@ from clearweb.pipeline.records import (
     CorruptShard,
     Damaged,
     MissingColumn,
+    Note,
     Skipped,
     iter_jsonl,
     iter_parquet,
@@ -111,7 +116,8 @@ class ShardReader(BaseReader):
         corrupt = _corruption_errors()
         try:
             with open_shard(shard.location, self.fetcher) as raw:
-                for index, item in enumerate(self._records(shard, raw)):
+                items = self._logging_notes(self._records(shard, raw), shard.location, logged)
+                for index, item in enumerate(items):
                     with self.track_time():
                         if not isinstance(item, Skipped):
                             item = self.to_document(item, shard, index)
@@ -136,7 +142,7 @@ class ShardReader(BaseReader):
         if is_http(shard.location) and not self.keep_downloads:
             self.fetcher.cache_path(shard.location).unlink(missing_ok=True)
 
-    def _records(self, shard: Shard, raw) -> Iterator[dict[str, Any] | Skipped]:
+    def _records(self, shard: Shard, raw) -> Iterator[dict[str, Any] | Skipped | Note]:
         if shard.format == "warc":
             return iter_warc(raw, self.max_html_bytes, self.max_gap_bytes)
         if shard.format == "jsonl":
@@ -151,9 +157,24 @@ class ShardReader(BaseReader):
             raise InputError(f"{location}: {item.detail}")
         self.stat_update(item.reason)
         if item.detail:
-            logged[item.reason] += 1
-            if logged[item.reason] <= LOGGED_SKIPS:
-                logger.warning(f"{location}: {item.detail}")
+            self._log_capped(item.reason, f"{location}: {item.detail}", logged)
+
+    def _logging_notes(self, items: Iterator[dict[str, Any] | Skipped | Note], location: str,
+                       logged: Counter[str]) -> Iterator[dict[str, Any] | Skipped]:
+        """The parser's items but its notes (what warcio said about a record it read all the same),
+        which are counted and logged here: they are no record, and must not shift the numbering."""
+        for item in items:
+            if isinstance(item, Note):
+                self.stat_update(item.reason)
+                self._log_capped(item.reason, f"{location}: {item.detail}", logged)
+            else:
+                yield item
+
+    @staticmethod
+    def _log_capped(reason: str, message: str, logged: Counter[str]) -> None:
+        logged[reason] += 1
+        if logged[reason] <= LOGGED_SKIPS:
+            logger.warning(message)
 
     def _bad_input(self, reason: str, message: str) -> None:
         if self.on_bad_input == "fail":

@@ -1,30 +1,49 @@
-"""Parse shards into raw records: WARC responses, JSONL lines, Parquet rows.
+"""Parse shards into raw records: WARC and ARC responses, JSONL lines, Parquet rows.
 
 Each parser yields either a record dict (``text``, ``id`` and provenance keys) or a ``Skipped`` with
 the reason (and, when worth a log line, the record and what is wrong with it), so the reader can
 count every record that does not become a document; nothing is dropped without a stat. Damage a
 parser reads past (a WARC record whose framing is wrong, a gzip member that does not inflate, junk
-between records) is a ``Damaged`` skip, which the reader handles by ``on_bad_input``; damage that
-ends a file early (truncation, no record within ``max_gap`` bytes) is raised as ``CorruptShard``.
-Lines, record headers and the scan for the next record all have caps, so memory stays bounded
-whatever the input holds.
+between records, an ARC record whose length is no byte count, runs past the end of the file or ends
+where no newline follows) is a ``Damaged`` skip, which the reader handles by ``on_bad_input``;
+damage that ends a WARC file early (truncation, no record within ``max_gap`` bytes) or an ARC header
+line that does not parse is raised as ``CorruptShard``. Lines, record headers and the scan for the
+next record all have caps, so memory stays bounded whatever the input holds.
 
 The WARC framing is ours, with warcio parsing each record's headers and payload. warcio's own
 iterator takes Content-Length on trust (a wrong one cuts a document mid-word and turns the rest of
 the record into a "next record" that it drops), reads whatever follows a record as one line (junk
-without newlines fills memory) and stops at the first damaged gzip member. datatrove's WarcReader,
-also on warcio, would in addition discard the HTTP response headers, and ``X-Robots-Tag`` and
-``tdm-reservation`` live there.
+without newlines fills memory), stops at the first damaged gzip member and refuses a file gzipped
+as one member (which we read, keeping the inflater's state at each record start so that going back
+after a bad record does not re-inflate the file from its start). datatrove's WarcReader, also on
+warcio, would in addition discard the HTTP response headers, and ``X-Robots-Tag`` and
+``tdm-reservation`` live there. What warcio logs about a record (a target URI with spaces, which
+it percent-encodes) comes as a ``Note`` with the record's position instead of going to stderr.
+
+An ARC record is one header line (``uri ip-address archive-date content-type length``) and
+``length`` bytes of HTTP response, a newline before the next header line; the first record
+(``filedesc://``) holds the version block and is no document. The header's content-type repeats the
+HTTP Content-Type (without its charset), so, as in a WARC, the HTTP headers decide which records are
+HTML (warcio's ARC-to-WARC conversion drops the field). ARC has no record ids: a document's id is
+derived from its URI and archive-date (see ``_ArcIds``), and its ``fetch_date`` is the archive-date
+in WARC-Date's form. Also warcio's body reading writes to stderr when a compressed body stops
+inflating; such a body is cut short, so the record is skipped with that message.
 """
 
 from __future__ import annotations
 
+import contextlib
+import functools
 import io
+import logging
 import math
+import re
+import uuid
 import zlib
 from bisect import bisect_right
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
+from datetime import datetime
 from typing import Any, BinaryIO, NamedTuple, NoReturn
 
 import orjson
@@ -42,6 +61,7 @@ _KEEP_BEHIND = 8  # bytes the framer keeps before its position (a needle may str
 _MAX_HEADER_BYTES = 1 << 20  # a record header block (or one header line) longer than this is damage
 _WARC_VERSIONS = {version.encode() for version in ArcWarcRecordLoader.WARC_TYPES}
 _GZIP_MAGIC = b"\x1f\x8b\x08"
+_URI_SCHEME = re.compile(r"[A-Za-z][A-Za-z0-9+.-]*:")
 
 
 @dataclass(frozen=True)
@@ -57,6 +77,15 @@ class Skipped:
 class Damaged(Skipped):
     """Bytes of a file that hold no readable record, skipped up to the next record; the file is
     damaged, so ``on_bad_input: fail`` fails the task on it."""
+
+
+@dataclass(frozen=True)
+class Note:
+    """Something to log about a record that is read all the same (what warcio logged about it): the
+    stat to count it under and the line to log, with the record's position."""
+
+    reason: str
+    detail: str
 
 
 class CorruptShard(Exception):
@@ -147,29 +176,41 @@ def _content_type(value: str | None) -> tuple[str, str | None]:
     return mime.strip().lower(), charset
 
 
-def iter_warc(stream: BinaryIO, max_bytes: int, max_gap: int = MAX_GAP_BYTES) -> Iterator[Record | Skipped]:
-    """Yield one record per HTML 200 response; count everything else.
+def iter_warc(stream: BinaryIO, max_bytes: int, max_gap: int = MAX_GAP_BYTES,
+              item: Callable[[Any, int], Record | Skipped] | None = None,
+              ) -> Iterator[Record | Skipped | Note]:
+    """Yield one record per HTML 200 response; count everything else. ``item`` makes a record's item
+    instead (from warcio's record, HTTP headers parsed, and ``max_bytes``), for readers of other
+    records than pages.
 
     Each record must end where its header says: its block is Content-Length bytes long and
-    ``\\r\\n\\r\\n`` follows. A record that does not is damage, never a document (its text
-    would be cut, or run into the next record); reading resumes at the next ``WARC/1.x`` header
-    after its own, so a Content-Length that runs long does not take the next record with it. A
-    record is also held back until what follows it is known: when it is followed by bytes that are
-    no record but end like one, its Content-Length stopped short at a blank line of its payload.
-    Junk between records is skipped to the next header and a gzip member that does not inflate to
-    the next member, each scanning at most ``max_gap`` bytes; whatever cannot be read past ends the
-    file with ``CorruptShard``. ARC files are framed by their header line, without resynchronising.
-    The stream must be seekable (local files, the download cache and fsspec files are): resuming
-    after a bad record re-reads its bytes.
+    ``\\r\\n\\r\\n`` follows. A record that does not is damage, never a document (its text would be
+    cut, or run into the next record); reading resumes at the next ``WARC/1.x`` header after its
+    own, so a Content-Length that runs long does not take the next record with it. A record is also
+    held back until what follows it is known: when it is followed by bytes that are no record but
+    end like one, its Content-Length stopped short at a blank line of its payload. Junk between
+    records is skipped to the next header and a gzip member that does not inflate to the next
+    member, each scanning at most ``max_gap`` bytes; whatever cannot be read past ends the file with
+    ``CorruptShard``. ARC files are framed by their header line, without resynchronising: a header
+    line that does not parse ends the file, a record whose length is no byte count, runs past the
+    end of the file or ends where no newline follows is ``Damaged``. As the newline may also be one
+    of the page's, an ARC record is held back until the next header line parses: when it does not,
+    the record's length may have stopped short inside it, and it is ``Damaged`` too. What warcio
+    logs while it parses a record comes as a ``Note`` before the record's item. The stream must be
+    seekable (local files, the download cache and fsspec files are): resuming after a bad record
+    re-reads its bytes.
     """
     framer = _Framer(_open_source(stream, max_gap))
     loader = ArcWarcRecordLoader(verify_http=False, arc2warc=False)
+    make_item = item or functools.partial(_page_item, arc_ids=_ArcIds())
+    warcio_log = _WarcioLog()
     warc: bool | None = None  # or ARC; known once the first bytes inflate
     held: _Held | None = None  # the last record read, until what follows shows that it ended there
     damage = ""  # what the bytes skipped since then were, for the Damaged line once reading resumes
     rescan_from: int | None = None  # where to look for the next record after a bad one
     while True:
-        junk_at = framer.offset()
+        yield from warcio_log.notes()
+        junk_at = framer.where()
         try:
             if rescan_from is not None:
                 framer.seek(rescan_from)
@@ -192,40 +233,96 @@ def iter_warc(stream: BinaryIO, max_bytes: int, max_gap: int = MAX_GAP_BYTES) ->
             continue
         if held and junk and framer.behind(len(_RECORD_END)) == _RECORD_END:
             damage, held = f"{held.where}: Content-Length ends inside the record", None
-        if held:
+        if held and (warc or found != "record"):  # an ARC record waits for the next header line
             yield held.item
             held = None
-        damage = damage or (f"unreadable bytes at byte {junk_at}" if junk else "")
+        damage = damage or (f"unreadable bytes at {junk_at}" if junk else "")
         if found != "record":
             if damage:
                 beyond = f" within {max_gap} bytes" if found == "limit" else ""
                 raise CorruptShard(f"{damage}; no readable record follows{beyond}")
             return
         if damage:
-            yield Damaged("corrupt_record", f"{damage}; skipped to the next record at byte {framer.offset()}")
+            yield Damaged("corrupt_record", f"{damage}; skipped to the next record at {framer.where()}")
             damage = ""
         start = framer.tell()
         framer.forget_before(start)
-        where = f"record at byte {framer.offset()}"
+        where = f"record at {framer.where()}"
         try:
-            if not framer.header_fits(warc):
-                raise _BadFraming(f"no end of the record header within {_MAX_HEADER_BYTES} bytes")
-            record = loader.parse_record_stream(framer, known_format="warc" if warc else "arc", no_record_parse=True)
+            with warcio_log.parsing(where):
+                if not framer.header_fits(warc):
+                    raise _BadFraming(f"no end of the record header within {_MAX_HEADER_BYTES} bytes")
+                record = loader.parse_record_stream(framer, known_format="warc" if warc else "arc",
+                                                    no_record_parse=True)
+            if not warc:
+                _check_arc_header(record.rec_headers)
             uri = record.rec_headers.get_header("WARC-Target-URI") or record.rec_headers.get_header("uri")
             where += f" ({uri})"
-            item = _read_block(framer, loader, record, uri, warc, max_bytes)
+            record_item = _read_block(framer, loader, record, uri, max_bytes, make_item, where)
         except _DamagedMember as exc:
+            if held:  # an ARC record, intact unless its own member failed
+                yield Damaged("corrupt_record", f"{held.where}: {exc}") if exc.start < held.end else held.item
+                held = None
+            yield from warcio_log.notes()
             if not exc.resumed:
                 raise CorruptShard(f"{where}: {exc}; no readable record follows") from None
             damage = f"{where}: {exc}"
             continue
         except (_BadFraming, ArchiveLoadFailed, StatusAndHeadersParserException, EOFError) as exc:
             if not warc:
+                if held:  # what follows it is no header line: its length may stop short inside it
+                    suspect = Damaged("corrupt_record", f"{held.where}: no ARC header line follows it")
+                    yield held.item if isinstance(held.item, Damaged) else suspect
+                yield from warcio_log.notes()
                 raise CorruptShard(f"{where}: {exc}") from None
             damage = f"{where}: {exc}"
             rescan_from = start + 1
             continue
-        held = _Held(item, where, framer.tell())
+        if held:
+            yield held.item
+        held = _Held(record_item, where, framer.tell())
+
+
+class _WarcioLog(logging.Handler):
+    """Collects what warcio logs while it parses a record, as notes with the record's position.
+    warcio logs the problems it works around (a WARC-Target-URI with spaces, which it
+    percent-encodes) without naming the file, and with no handler configured Python prints them to
+    stderr, where no task log sees them."""
+
+    def __init__(self) -> None:
+        super().__init__(logging.WARNING)
+        self.where = ""  # the record being parsed
+        self.collected: list[Note] = []
+
+    def emit(self, record: logging.LogRecord) -> None:
+        self.collected.append(Note("warcio_warning", f"{self.where}: warcio: {record.getMessage()}"))
+
+    @contextlib.contextmanager
+    def parsing(self, where: str) -> Iterator[None]:
+        """Collect warcio's log for the duration, and keep it from Python's other handlers."""
+        self.where = where
+        warcio_log = logging.getLogger("warcio")
+        propagate, warcio_log.propagate = warcio_log.propagate, False
+        warcio_log.addHandler(self)
+        try:
+            yield
+        finally:
+            warcio_log.removeHandler(self)
+            warcio_log.propagate = propagate
+
+    def notes(self) -> list[Note]:
+        """The notes collected since the last call."""
+        notes, self.collected = self.collected, []
+        return notes
+
+
+def _check_arc_header(headers) -> None:
+    """Raise ``_BadFraming`` unless the fields warcio split an ARC header line into look like one.
+    Any line of five words splits: the rest of a page whose length stopped short, or the first
+    bytes of the next header line after a length that ran long, would pass for one."""
+    uri, archive_date = headers.get_header("uri"), headers.get_header("archive-date")
+    if not _URI_SCHEME.match(uri) or not archive_date.isdigit():
+        raise _BadFraming(f"not an ARC header line (URI {uri!r:.80}, archive-date {archive_date!r:.20})")
 
 
 _RECORD_END = b"\r\n\r\n"
@@ -251,21 +348,35 @@ class _Held(NamedTuple):
     end: int  # position just past its record end
 
 
-def _read_block(framer: _Framer, loader: ArcWarcRecordLoader, record, uri: str | None, warc: bool,
-                max_bytes: int) -> Record | Skipped:
+def _read_block(framer: _Framer, loader: ArcWarcRecordLoader, record, uri: str | None, max_bytes: int,
+                make_item: Callable[[Any, int], Record | Skipped], where: str) -> Record | Skipped:
     """The record's item, once its block has been read to the declared length and the record end
-    follows (ARC records have no record end: blank lines between them are skipped)."""
+    follows. An ARC record has no record end, but a newline precedes each header line. An ARC record
+    whose length is no byte count, that the end of the file cuts short or that a newline does not
+    follow is ``Damaged``, and reading goes on after it as warcio's does (a length that is no byte
+    count read as 0), so any of its bytes left, or the rest of a header line its length ran into,
+    fail to parse as the next header line and end the file."""
+    warc = record.format == "warc"
     if warc and not (record.rec_headers.get_header("Content-Length") or "").strip().isdigit():
         raise _BadFraming("no valid Content-Length")
+    length = record.rec_headers.get_header("length")
+    if not warc and not (length or "").isdigit():
+        return Damaged("corrupt_record", f"{where}: length {length!r} is no byte count")
     # warcio would have parsed the HTTP headers itself, but fails on a record without a target URI
     record.http_headers = loader.load_http_headers(record.rec_type, uri or "", record.raw_stream, record.length)
-    item = _warc_item(record, max_bytes)
+    item = _item_unless_body_cut(make_item, record, max_bytes, where)
     while record.raw_stream.read(_CHUNK):
         pass
     if record.raw_stream.limit:
-        raise _BadFraming(f"the file ends {record.raw_stream.limit} bytes short of its Content-Length")
+        declared = "Content-Length" if warc else "length"
+        short = f"the file ends {record.raw_stream.limit} bytes short of its {declared}"
+        if warc:
+            raise _BadFraming(short)
+        return Damaged("corrupt_record", f"{where}: {short}")
     if warc and framer.read(len(_RECORD_END)) != _RECORD_END:
         raise _BadFraming("Content-Length does not end at the record end")
+    if not warc and framer.peek(1) not in (b"", b"\n", b"\r"):  # the newline before the next header line
+        return Damaged("corrupt_record", f"{where}: length does not end at a line end")
     return item
 
 
@@ -292,24 +403,42 @@ class _Plain:
         self.raw.seek(self.origin + position)
         self.position = position
 
-    def offset(self, position: int) -> int:
-        return self.origin + position
+    def where(self, position: int) -> str:
+        return f"byte {self.origin + position}"
 
-    def forget_before(self, position: int) -> None:
-        """Any position can be sought again: nothing to forget."""
+    def forget_before(self, position: int, ahead: memoryview) -> None:
+        """Any position can be sought again: nothing to forget, nothing to keep."""
+
+
+class _Checkpoint(NamedTuple):
+    """The inflater's state at a position inside a gzip member, to seek back to without
+    re-inflating the member from its start."""
+
+    position: int
+    ahead: memoryview  # the inflated bytes from ``position`` on that the source had handed out
+    ready: bytes  # and those it had inflated but not handed out yet: the inflater stands after them
+    members: list[tuple[int, int]]  # the member starts known then, from the one holding ``position``
+    inflater: Any  # a copy of the zlib decompressor, copied again on each use
+    input: bytes
+    input_offset: int
+    started: bool
 
 
 class _Gzip:
     """The inflated bytes of a gzip file of one or more members (WARC writers give each record its
-    own). Positions count inflated bytes; seeking back re-inflates from the start of the member
-    holding the position, so the member starts met since ``forget_before`` are kept. A member that
-    does not inflate (bad data, bad CRC) raises ``_DamagedMember`` once the source has found the
-    next member that inflates to a WARC header, scanning at most ``max_gap`` bytes of the file."""
+    own, some tools gzip the whole file as one). Positions count inflated bytes; seeking back
+    re-inflates from the start of the member holding the position, so the member starts met since
+    ``forget_before`` are kept, or from the checkpoint kept at the last record start when that lies
+    inside a member: in a file gzipped as one member, going back to just after a bad record would
+    otherwise re-inflate the file from its start, each time. A member that does not inflate (bad
+    data, bad CRC) raises ``_DamagedMember`` once the source has found the next member that
+    inflates to a WARC header, scanning at most ``max_gap`` bytes of the file."""
 
     def __init__(self, raw: BinaryIO, max_gap: int):
         self.raw = raw
         self.max_gap = max_gap
         self.members: list[tuple[int, int]] = []  # (position, file offset) where each member starts
+        self.checkpoint: _Checkpoint | None = None
         self._begin_member(0, raw.tell())
 
     def _begin_member(self, position: int, offset: int, data: bytes = b"") -> None:
@@ -358,6 +487,7 @@ class _Gzip:
                 problem += f", and no intact member follows within {self.max_gap} bytes"
         else:
             self.raw.seek(found)
+        self.checkpoint = None  # it stands before the damage, which re-inflating would meet again
         self._begin_member(self.position, self.raw.tell())
         raise _DamagedMember(f"gzip member at byte {offset} {problem}", start, resumed=found is not None)
 
@@ -388,22 +518,47 @@ class _Gzip:
         return head.startswith(b"WARC/")
 
     def seek(self, position: int) -> None:
-        index = bisect_right(self.members, (position, math.inf)) - 1
-        start, offset = self.members[index]
-        del self.members[index:]
-        self.raw.seek(offset)
-        self._begin_member(start, offset)
+        checkpoint = self.checkpoint
+        if checkpoint and checkpoint.position <= position:
+            self.members = list(checkpoint.members)
+            self.inflater = checkpoint.inflater.copy()
+            self.input, self.input_offset = checkpoint.input, checkpoint.input_offset
+            self.started = checkpoint.started
+            self.raw.seek(self.input_offset + len(self.input))
+            self.position, self.ready = checkpoint.position, bytes(checkpoint.ahead) + checkpoint.ready
+        else:
+            index = bisect_right(self.members, (position, math.inf)) - 1
+            start, offset = self.members[index]
+            del self.members[index:]
+            self.raw.seek(offset)
+            self._begin_member(start, offset)
         while self.position < position and (data := self.read()):
             if self.position > position:
                 self.ready = data[len(data) - (self.position - position):]
                 self.position = position
 
-    def offset(self, position: int) -> int:
-        """File offset of the member holding ``position`` (in a WARC: of the record's member)."""
-        return self.members[max(bisect_right(self.members, (position, math.inf)) - 1, 0)][1]
+    def _member_holding(self, position: int) -> tuple[int, int]:
+        return self.members[max(bisect_right(self.members, (position, math.inf)) - 1, 0)]
 
-    def forget_before(self, position: int) -> None:
+    def where(self, position: int) -> str:
+        """``position`` for messages: the file offset of its member when it starts one (in a WARC
+        gzipped per record, the record's member), else also how far into the member it lies."""
+        start, offset = self._member_holding(position)
+        if position == start:
+            return f"byte {offset}"
+        return f"inflated byte {position - start} of the gzip member at byte {offset}"
+
+    def forget_before(self, position: int, ahead: memoryview) -> None:
+        """Keep only what seeking back to ``position`` or later needs: the member holding it and,
+        when ``position`` lies inside that member, a checkpoint there. ``ahead`` holds the inflated
+        bytes from ``position`` up to this source's own position (a view: most records start a
+        member and need no copy). Copying the inflater takes a microsecond or two, less than warcio
+        takes to parse the smallest record."""
         del self.members[: max(bisect_right(self.members, (position, math.inf)) - 1, 0)]
+        self.checkpoint = None
+        if self.members[0][0] != position:
+            self.checkpoint = _Checkpoint(position, ahead, self.ready, list(self.members),
+                                          self.inflater.copy(), self.input, self.input_offset, self.started)
 
 
 class _Framer:
@@ -419,9 +574,9 @@ class _Framer:
     def tell(self) -> int:
         return self.base + self.index
 
-    def offset(self) -> int:
-        """File offset of the current position (in a gzip file: of its member), for messages."""
-        return self.source.offset(self.tell())
+    def where(self) -> str:
+        """The current position for messages: its file offset (in a gzip file, of its member)."""
+        return self.source.where(self.tell())
 
     def seek(self, position: int) -> None:
         if self.base <= position <= self.base + len(self.buffer):
@@ -431,7 +586,8 @@ class _Framer:
             self.buffer, self.index, self.base = b"", 0, position
 
     def forget_before(self, position: int) -> None:
-        self.source.forget_before(position)
+        """Seeking will not go back before ``position``, which lies in the buffer."""
+        self.source.forget_before(position, memoryview(self.buffer)[position - self.base:])
 
     def _more(self) -> bool:
         """Append the source's next bytes to the buffer, dropping what was handed out but the last
@@ -525,7 +681,7 @@ class _Framer:
         return self.peek(12).split(b"\n", 1)[0].rstrip(b"\r") in _WARC_VERSIONS
 
 
-def _warc_item(record, max_bytes: int) -> Record | Skipped:
+def _page_item(record, max_bytes: int, arc_ids: _ArcIds) -> Record | Skipped:
     if record.rec_type != "response":
         return Skipped(f"skipped_{record.rec_type or 'unknown'}_record")
     http = record.http_headers
@@ -538,21 +694,82 @@ def _warc_item(record, max_bytes: int) -> Record | Skipped:
     payload_type = (record.rec_headers.get_header("WARC-Identified-Payload-Type") or mime).lower()
     if payload_type not in HTML_TYPES and mime not in HTML_TYPES:
         return Skipped("skipped_not_html")
-    url = record.rec_headers.get_header("WARC-Target-URI")
+    if record.format == "arc":
+        # warcio percent-encodes spaces in a WARC-Target-URI (see _WarcioLog); ARC URIs alike
+        url = record.rec_headers.get_header("uri").replace(" ", "%20")
+        archive_date = record.rec_headers.get_header("archive-date")
+        record_id, warc_record_id, date = arc_ids.id_for(url, archive_date), None, _arc_date(archive_date)
+    else:
+        url = record.rec_headers.get_header("WARC-Target-URI")
+        record_id = warc_record_id = record.rec_headers.get_header("WARC-Record-ID")
+        date = record.rec_headers.get_header("WARC-Date")
     body = record.content_stream().read(max_bytes + 1)
     if len(body) > max_bytes:
         return Skipped("skipped_too_large", f"{url}: HTML larger than {max_bytes} bytes")
+    if body[:2] == _GZIP_MAGIC[:2] and "gzip" in (http.get_header("Content-Encoding") or "").lower():
+        # warcio hands back the compressed bytes, silently, when the first block does not inflate
+        return Skipped("skipped_undecodable_body", f"{url}: gzip Content-Encoding that does not inflate")
     text, decoded_by = decode_html(body, charset)
-    record_id = record.rec_headers.get_header("WARC-Record-ID")
     return {
         "text": text,
         "id": record_id,
         "url": url,
-        "fetch_date": record.rec_headers.get_header("WARC-Date"),
-        "warc_record_id": record_id,
+        "fetch_date": date,
+        "warc_record_id": warc_record_id,
         "signals": header_signals(http.headers),
         "_decoded_by": decoded_by,
     }
+
+
+def _item_unless_body_cut(make_item: Callable[[Any, int], Record | Skipped], record, max_bytes: int,
+                          where: str) -> Record | Skipped:
+    """The record's item, unless warcio printed something meanwhile: when a compressed body stops
+    inflating partway, warcio writes the error to stderr and ends the body there, so the item would
+    hold a cut body. (stderr is swapped for the duration, so a write from another thread would count
+    too; the reader parses in one thread.)"""
+    printed = io.StringIO()
+    with contextlib.redirect_stderr(printed):
+        item = make_item(record, max_bytes)
+    if not printed.getvalue():
+        return item
+    encoding = record.http_headers.get_header("Content-Encoding") if record.http_headers else None
+    lines = (line.strip() for line in printed.getvalue().splitlines())
+    message = "; ".join(dict.fromkeys(line for line in lines if line))  # once per block it fails on
+    return Skipped("skipped_undecodable_body", f"{where}: body stops decoding as {encoding} ({message})")
+
+
+def _arc_date(archive_date: str) -> str | None:
+    """An ARC archive-date (``20140216050221``) in WARC-Date's form (``2014-02-16T05:02:21Z``);
+    None when it is not a 14-digit date."""
+    if len(archive_date) != 14 or not archive_date.isdigit():
+        return None
+    try:
+        return datetime.strptime(archive_date, "%Y%m%d%H%M%S").strftime("%Y-%m-%dT%H:%M:%SZ")
+    except ValueError:
+        return None
+
+
+class _ArcIds:
+    """Document ids for one ARC file's records, which have none of their own.
+
+    The id is a UUID5 of the archive-date and URI, so the same capture gets the same id in every run
+    and in every copy of the file (``.arc`` or ``.arc.gz``, whose byte offsets differ). A capture
+    repeated in the file (same URI in the same second) gets its occurrence number hashed in too:
+    ids stay unique within the file. The count per capture is the memory this costs, about a hundred
+    bytes per HTML record of the file.
+    """
+
+    def __init__(self) -> None:
+        self.seen: dict[int, int] = {}  # uuid of each capture -> how many times it occurred
+
+    def id_for(self, url: str, archive_date: str) -> str:
+        capture = f"{archive_date} {url}"  # no space in the percent-encoded URI: unambiguous
+        key = uuid.uuid5(uuid.NAMESPACE_URL, capture).int
+        occurrence = self.seen.get(key, 0) + 1
+        self.seen[key] = occurrence
+        if occurrence > 1:
+            capture += f" #{occurrence}"
+        return f"<urn:arc:{uuid.uuid5(uuid.NAMESPACE_URL, capture)}>"
 
 
 def iter_jsonl(stream: BinaryIO, max_line: int = MAX_LINE_BYTES) -> Iterator[Record | Skipped]:
