@@ -1,8 +1,9 @@
 """robots.txt benchmarks: (a) filter matching, (b) crawling.
 
 (a) ``match``: the RobotsFilter step with the 13 default agents over a realistic URL mix (2,000
-origins whose robots.txt files range from empty to AI bans, path rules with wildcards and long
-files), against a no-op filter over the same documents in the same run. Target >= 50,000 docs/s/core.
+origins whose robots.txt files range from empty to AI bans, path rules with wildcards, long files,
+and aipref ``Content-Usage`` / ``Content-Signal`` preference lines), against a no-op filter over the
+same documents in the same run. Target >= 50,000 docs/s/core.
 (b) ``crawl``: RobotsCrawler (concurrency 64) against a loopback server in another process holding
 2,000 hosts. Target >= 300 origins/s on a 2-core machine; peak memory is reported.
 
@@ -41,9 +42,14 @@ def robots_body(rng: random.Random) -> str | None:
         return "User-agent: *\nDisallow: /search\nDisallow: /wp-admin/\n"
     if kind < 0.65:
         return "".join(f"User-agent: {a}\n" for a in ("GPTBot", "CCBot", "ClaudeBot")) + "Disallow: /\n\nUser-agent: *\nAllow: /\n"
-    if kind < 0.85:
+    if kind < 0.75:
         return ("User-agent: GPTBot\nDisallow: /articles/\nAllow: /articles/free\n\n"
                 "User-agent: *\nDisallow: /*.pdf$\nDisallow: /private/\nDisallow: /*?sessionid=\n")
+    if kind < 0.80:  # IETF aipref preference lines, by path
+        return ("User-agent: *\nAllow: /\nDisallow: /wp-admin/\nContent-Usage: / train-ai=n\n"
+                "Content-Usage: /blog/ train-ai=y, search=y\nContent-Usage: /news/ train-ai=n, search=y\n")
+    if kind < 0.85:  # Cloudflare's managed robots.txt
+        return "User-agent: *\nContent-Signal: search=yes, ai-train=no\nAllow: /\n"
     rules = "".join(f"Disallow: /{rng.choice(SECTIONS)}/{i}/*/page$\n" for i in range(60))
     return f"User-agent: *\n{rules}\nUser-agent: Google-Extended\nDisallow: /\n"
 

@@ -57,18 +57,26 @@ class ParentBoundSandbox(ExtractorSandbox):
 
 
 def extract_page(html: str, url: str | None, favour_precision: bool = True,
-                 deduplicate: bool = True) -> tuple[str | None, dict[str, Any]]:
-    """Main text and HTML signals of one page; (None, empty signals) when it does not parse."""
+                 deduplicate: bool = False) -> tuple[str | None, dict[str, Any], bool]:
+    """Main text and HTML signals of one page, and whether trafilatura's duplicate check dropped
+    it; (None, empty signals, False) when it does not parse.
+
+    trafilatura's ``deduplicate`` remembers paragraphs for the life of the process, so what it
+    drops depends on which pages shared the task: off by default (near-duplicates are the dedup
+    stage's job). When on, a page it drops is extracted once more without the check, so that the
+    drop is told apart from a page without main text.
+    """
     import trafilatura
     from trafilatura.utils import load_html
 
     tree = load_html(html)
     if tree is None:
-        return None, empty_signals()
+        return None, empty_signals(), False
     signals = html_signals(tree, url)
-    text = trafilatura.extract(tree, favor_precision=favour_precision, include_comments=False,
-                               deduplicate=deduplicate)
-    return text, signals
+    options = {"favor_precision": favour_precision, "include_comments": False}
+    text = trafilatura.extract(tree, deduplicate=deduplicate, **options)
+    duplicate = bool(deduplicate and not text and trafilatura.extract(load_html(html), deduplicate=False, **options))
+    return text, signals, duplicate
 
 
 class HtmlExtractor(PipelineStep):
@@ -79,7 +87,7 @@ class HtmlExtractor(PipelineStep):
     name = "⛏ Trafilatura + signals"
     stats_key = "html_extractor"
 
-    def __init__(self, favour_precision: bool = True, deduplicate: bool = True, timeout_s: float = 5.0):
+    def __init__(self, favour_precision: bool = True, deduplicate: bool = False, timeout_s: float = 5.0):
         super().__init__()
         self.favour_precision = favour_precision
         self.deduplicate = deduplicate
@@ -96,7 +104,7 @@ class HtmlExtractor(PipelineStep):
                 url = document.metadata.get("url")
                 with self.track_time():
                     try:
-                        text, signals = sandbox.process_document((document.text, url), extract)
+                        text, signals, duplicate = sandbox.process_document((document.text, url), extract)
                     except TimeoutError:
                         self.stat_update("timeout")
                         log.warning("extraction timed out after %ss: %s", self.timeout_s, url)
@@ -110,7 +118,7 @@ class HtmlExtractor(PipelineStep):
                         log.warning("extraction failed for %s: %s", url, " ".join(str(exc).split())[:200])
                         continue
                 if not text:
-                    self.stat_update("no_main_text")
+                    self.stat_update("extract_duplicate" if duplicate else "no_main_text")
                     continue
                 document.text = text
                 document.metadata["signals"] = merge_signals(document.metadata.get("signals") or empty_signals(),

@@ -1,7 +1,9 @@
-"""The fetch stage's settings, and the phase they build: read shards, extract main text, write.
+"""The fetch stage's settings, and the phases they build: read shards, extract main text, write;
+then, when a later stage asks for it, read the crawls' archived robots.txt files.
 
 The shard list comes from the stage's lineage (``StageContext.inputs``): resolved once at the
-stage's first start, so every task of every attempt splits the same list.
+stage's first start, so every task of every attempt splits the same list. The robots.txt archive
+of a Common Crawl crawl is listed when its phase is built (a crawl's listings never change).
 """
 
 from __future__ import annotations
@@ -12,12 +14,14 @@ from typing import Any, ClassVar, Literal
 from datatrove.pipeline.base import PipelineStep
 from pydantic import Field
 
+from clearweb.pipeline.core.contract import ROBOTS_ARCHIVE
 from clearweb.pipeline.core.settings import StrictModel
 from clearweb.pipeline.core.stage import BuildsPhases, Phase, StageContext
 from clearweb.pipeline.core.writer import DocumentWriter
 from clearweb.pipeline.download import HttpFetcher
 from clearweb.pipeline.extract import HtmlExtractor
 from clearweb.pipeline.fetch import ShardReader
+from clearweb.pipeline.robots_archive import ROBOTSTXT_PATHS, CaptureCollector, RobotsArchiveReader
 from clearweb.pipeline.sources import InputSpec, resolve_shards, shard_from_record, shard_record
 
 
@@ -47,7 +51,8 @@ class ExtractSettings(StrictModel):
     """trafilatura main-text extraction, precision-oriented as FineWeb uses it."""
 
     favour_precision: bool = True
-    deduplicate: bool = True
+    deduplicate: bool = Field(False, description="trafilatura's per-process paragraph dedup: drops depend on task "
+                              "sharding; counted as extract_duplicate")
     timeout_s: float = Field(5.0, gt=0)
     max_html_bytes: int = Field(5_000_000, ge=1024)
 
@@ -66,6 +71,31 @@ class FetchSettings(BuildsPhases):
         shards = resolve_shards(self.inputs, self.download.fetcher(run_dir), source)
         return [shard_record(shard) for shard in shards]
 
+    def artifacts(self, run_dir: Path) -> dict[str, Path]:
+        return {ROBOTS_ARCHIVE: Path(run_dir) / "fetch" / "robots_archive"}
+
+    def check(self, ctx: StageContext) -> None:
+        if "robotstxt" in ctx.wanted and not any(spec.crawl for spec in self.inputs):
+            raise ValueError("robots.policy crawl_time and strictest read the robots.txt files Common Crawl archived "
+                             "for a crawl: give a crawl input (crawl: CC-MAIN-...)")
+
+    def archive_phase(self, ctx: StageContext) -> Phase:
+        """Read each crawl input's robots.txt archive; keep the captures of the fetched origins."""
+        folder = ctx.artifacts[ROBOTS_ARCHIVE]
+
+        def build() -> list[PipelineStep]:
+            fetcher = self.download.fetcher(ctx.run_dir)
+            shards, crawls = [], {}
+            for spec in (spec for spec in self.inputs if spec.crawl):
+                found = resolve_shards([spec.model_copy(update={"max_files": None})], fetcher, listing=ROBOTSTXT_PATHS)
+                shards += found
+                crawls.update(dict.fromkeys((shard.name for shard in found), spec.crawl))
+            return [RobotsArchiveReader(shards, fetcher, on_bad_input=self.on_bad_input,
+                                        keep_downloads=self.download.keep),
+                    CaptureCollector(crawls, str(ctx.dirs.output), str(folder))]
+
+        return ctx.phase(build, name="fetch_robots_archive", logs=folder / "logs")
+
     def phases(self, ctx: StageContext) -> list[Phase]:
         def build() -> list[PipelineStep]:
             fetcher = self.download.fetcher(ctx.run_dir)
@@ -80,4 +110,4 @@ class FetchSettings(BuildsPhases):
             steps.append(DocumentWriter(str(ctx.dirs.output)))
             return steps
 
-        return [ctx.phase(build)]
+        return [ctx.phase(build)] + ([self.archive_phase(ctx)] if "robotstxt" in ctx.wanted else [])

@@ -114,10 +114,18 @@ def fingerprint(record: dict[str, Any]) -> str:
     return hashlib.sha256(json.dumps(identity, sort_keys=True).encode()).hexdigest()
 
 
+def artifact_digest(planned: PlannedStage, name: str) -> str | None:
+    """The digest of an artifact the stage uses, as its maker defines it for this run (the part of
+    a shared robots.txt snapshot this run's origins use), else of all of it."""
+    path = planned.ctx.artifacts[name]
+    maker = planned.producers.get(name)
+    return (maker.artifact_digest(name, path, planned.ctx.run_dir) if maker else None) or hash_path(path)
+
+
 def finish_record(record: dict[str, Any], planned: PlannedStage, upstream: dict[str, str]) -> dict[str, Any]:
     """The completed record: upstream fingerprints and used artifacts as they are now."""
     done = dict(record, status="complete", completed_at=_now(), upstream=upstream,
-                artifacts={name: hash_path(path) for name, path in planned.ctx.artifacts.items()})
+                artifacts={name: artifact_digest(planned, name) for name in planned.ctx.artifacts})
     done["fingerprint"] = fingerprint(done)
     return done
 
@@ -214,8 +222,8 @@ def check_stage(planned: PlannedStage, record: dict | None, complete: bool,
         for upstream in planned.upstream:
             if record.get("upstream", {}).get(upstream) != (earlier[upstream].record or {}).get("fingerprint"):
                 return StageCheck(name, "stale", f"stage {upstream} was recomputed after it", record)
-        for artifact, path in planned.ctx.artifacts.items():
-            recorded, now = record.get("artifacts", {}).get(artifact), hash_path(path)
+        for artifact in planned.ctx.artifacts:
+            recorded, now = record.get("artifacts", {}).get(artifact), artifact_digest(planned, artifact)
             if recorded != now:
                 return StageCheck(name, "stale", f"{artifact} changed (sha256 {str(recorded)[:12]} -> {str(now)[:12]})",
                                   record)

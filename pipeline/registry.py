@@ -9,23 +9,24 @@ from __future__ import annotations
 
 import dataclasses
 
+from clearweb.filters.consent.audit import consent_explain, consent_report
+from clearweb.filters.consent.settings import ConsentSettings
 from clearweb.filters.langid.audit import language_explain, language_report
 from clearweb.filters.langid.stage import LanguageSettings
-from clearweb.filters.license.audit import license_explain, license_report
-from clearweb.filters.license.settings import LicenseSettings
 from clearweb.filters.pii.audit import pii_report
 from clearweb.filters.pii.settings import PiiSettings
 from clearweb.filters.robots.audit import robots_explain, robots_report
 from clearweb.filters.robots.stage import SNAPSHOT, RobotsSettings, owned_dirs
 from clearweb.filters.toxicity.audit import toxicity_explain, toxicity_report
 from clearweb.filters.toxicity.settings import ToxicitySettings
+from clearweb.pipeline.core.contract import ROBOTS_ARCHIVE
 from clearweb.pipeline.core.stage import Filter, Stage
 from clearweb.pipeline.fetch_stage import FetchSettings
 from clearweb.pipeline.filter_chain import FilterChainSettings, filter_chain_settings
 from clearweb.tokenizer.audit import fertility_report, tokens_report
 from clearweb.tokenizer.stage import TOKENIZER, TokenizerSettings, TokenizeSettings
 
-COMPLIANCE_DOC = ("License/TDM, toxicity and PII, in that order (toxicity is scored on the text before PII "
+COMPLIANCE_DOC = ("Consent (TDMRep, aipref, noai) and license, toxicity and PII, in that order (toxicity is scored on the text before PII "
                   "placeholders replace parts of it); null disables a filter.")
 
 STAGES: list[Stage] = []
@@ -72,11 +73,11 @@ def filters_of(stage_settings) -> tuple[Filter, ...]:
 
 
 register_stage(Stage("fetch", FetchSettings, reads=False))
-register_stage(Stage("robots", RobotsSettings, uses=(SNAPSHOT,), owns=owned_dirs, report=robots_report,
+register_stage(Stage("robots", RobotsSettings, uses=(SNAPSHOT, ROBOTS_ARCHIVE), owns=owned_dirs, report=robots_report,
                      explain=robots_explain))
 register_stage(Stage("language", LanguageSettings, partitions=True, report=language_report, explain=language_explain))
 register_stage(Stage("compliance", filter_chain_settings("compliance", (), COMPLIANCE_DOC), uses=(SNAPSHOT,)))
-register_filter("compliance", Filter("license", LicenseSettings, report=license_report, explain=license_explain))
+register_filter("compliance", Filter("consent", ConsentSettings, report=consent_report, explain=consent_explain))
 register_filter("compliance", Filter("toxicity", ToxicitySettings, report=toxicity_report, explain=toxicity_explain))
 register_filter("compliance", Filter("pii", PiiSettings, report=pii_report))
 register_stage(Stage("tokenizer", TokenizerSettings, documents=False, report=fertility_report))

@@ -75,9 +75,14 @@ def _removals(report: dict) -> str:
 
 def _robots(robots: dict) -> str:
     parts = [f'<p>Snapshot <code>{esc(robots["snapshot"])}</code> (sha256 <code>{esc(robots["snapshot_sha256"])}</code>) '
-             f'fetched {esc(robots["snapshot_date"])}; mode '
-             f'<code>{esc(robots["mode"])}</code>, unreachable robots.txt: <code>{esc(robots["on_unreachable"])}</code>.</p>',
+             f'fetched {esc(robots["snapshot_date"])}; policy <code>{esc(robots["policy"])}</code>'
+             + (f' with {robots["crawl_time_captures"]:,} archived robots.txt captures from '
+                f'{esc(", ".join(robots["crawl_time_crawls"]))}' if robots["policy"] != "latest" else "")
+             + f'; mode <code>{esc(robots["mode"])}</code>, unreachable robots.txt: '
+             f'<code>{esc(robots["on_unreachable"])}</code>.</p>',
              f'<p class="muted">Agents: {esc(", ".join(robots["agents"]))}</p>',
+             "<h3>Removals per signal</h3>",
+             table(["removed_by", "documents"], [[k, v] for k, v in sorted(robots["removed_per_signal"].items())]),
              "<h3>Removals per agent</h3>", bar_chart(sorted(robots["removed_per_agent"].items(), key=lambda kv: -kv[1])),
              "<h3>Crawl outcomes</h3>",
              f'<div class="grid">{bar_chart(sorted(robots["crawl_outcomes"].items()))}'
@@ -100,11 +105,13 @@ def _languages(languages: dict, tokens: dict[str, int]) -> str:
             f'{table(["label", "docs", "bytes", "tokens", "removed", "threshold applied"], rows)}</div>')
 
 
-def _license(section: dict) -> str:
+def _consent(section: dict) -> str:
     removed = [[reason, count] for reason, count in sorted(section["removed"].items())]
-    return (f'<h3>Licenses</h3><div class="grid">'
+    return (f'<h3>Consent signals and licenses</h3><p>Honoured opt-outs: {esc(", ".join(section["honoured"]))}; '
+            f'documents without page signals (no HTML): {section["without_page_signals"]:,}; with an unreadable '
+            f'tdmrep.json: {section["unreadable_tdmrep"]:,}.</p><div class="grid">'
             f'{bar_chart(sorted(section["license_distribution"].items(), key=lambda kv: -kv[1]))}'
-            f'{table(["opt-out or policy", "documents removed"], removed)}</div>')
+            f'{table(["signal, opt-out or policy", "documents removed"], removed)}</div>')
 
 
 def _toxicity(section: dict) -> str:
@@ -135,7 +142,7 @@ def _generic(title: str, section: dict) -> str:
     return f"<h3>{esc(title)}</h3>" + table(["key", "value"], rows, numeric_from=2)
 
 
-COMPLIANCE_RENDERERS = {"license": _license, "toxicity": _toxicity, "pii": _pii}
+COMPLIANCE_RENDERERS = {"consent": _consent, "toxicity": _toxicity, "pii": _pii}
 
 
 def _compliance(compliance: dict) -> str:

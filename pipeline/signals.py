@@ -1,15 +1,18 @@
 """Compliance signals read from a page's HTML and HTTP headers at fetch time.
 
-After the fetch stage the HTML is gone, so everything the license/TDM filter needs later is recorded
-here as ``metadata["signals"]``:
+After the fetch stage the HTML is gone, so everything the consent filter needs later is recorded
+here as ``metadata["signals"]``, per source, as the page states it (deciding is the filters' job):
 
-- ``tdm_reservation``: W3C TDMRep reservation (``tdm-reservation: 1`` header or meta tag);
-- ``tdm_policy``: the TDMRep policy URL, if one is given;
-- ``noai`` / ``noimageai``: tokens in ``<meta name="robots">`` (or a bot-specific robots meta tag)
-  or in the ``X-Robots-Tag`` header;
+- ``tdm_reservation_header`` / ``tdm_policy_header``: W3C TDMRep ``tdm-reservation`` and
+  ``tdm-policy`` HTTP headers, values as written (``"1"``, ``"0"``, or anything else, which TDMRep
+  reads as unset); ``tdm_reservation_meta`` / ``tdm_policy_meta``: the same as HTML meta tags. They
+  are kept apart because TDMRep ranks them (tdmrep.json < header < meta) and a level that states
+  nothing must not reset a lower one;
+- ``content_usage``: the IETF aipref ``Content-Usage`` header (several field lines joined by ``, ``,
+  as RFC 9651 combines them), unparsed;
+- ``noai_header`` / ``noai_meta``: ``noai`` in ``X-Robots-Tag`` or in ``<meta name="robots">`` (or a
+  bot-specific robots meta tag); ``noimageai`` from either;
 - ``license_urls``: ``rel="license"`` targets and Creative Commons license links, in page order.
-
-Signals only record what the page says; deciding what to do with them is the filters' job.
 """
 
 from __future__ import annotations
@@ -23,10 +26,13 @@ from lxml.html import HtmlElement
 MAX_LICENSE_URLS = 8
 _CC_MARKERS = ("creativecommons.org/licenses/", "creativecommons.org/publicdomain/")
 _ROBOTS_META_NAMES = {"robots", "ccbot", "gptbot", "claudebot", "google-extended"}
+_TDM_FIELDS = {"tdm-reservation": "tdm_reservation", "tdm-policy": "tdm_policy"}
 
 
 def empty_signals() -> dict[str, Any]:
-    return {"tdm_reservation": False, "tdm_policy": None, "noai": False, "noimageai": False, "license_urls": []}
+    return {"tdm_reservation_header": None, "tdm_policy_header": None, "tdm_reservation_meta": None,
+            "tdm_policy_meta": None, "content_usage": None, "noai_header": False, "noai_meta": False,
+            "noimageai": False, "license_urls": []}
 
 
 def _robots_tokens(value: str) -> set[str]:
@@ -40,23 +46,32 @@ def _robots_tokens(value: str) -> set[str]:
     return tokens
 
 
-def _apply_robots(signals: dict[str, Any], value: str) -> None:
+def _apply_robots(signals: dict[str, Any], value: str, noai_key: str) -> None:
     tokens = _robots_tokens(value)
-    signals["noai"] = signals["noai"] or "noai" in tokens
+    signals[noai_key] = signals[noai_key] or "noai" in tokens
     signals["noimageai"] = signals["noimageai"] or "noimageai" in tokens
 
 
+def _apply_tdm(signals: dict[str, Any], name: str, value: str, level: str) -> None:
+    """The first statement of each TDMRep property at this level counts."""
+    key = f"{_TDM_FIELDS[name]}_{level}"
+    if signals[key] is None and value.strip():
+        signals[key] = value.strip()
+
+
 def header_signals(headers: Iterable[tuple[str, str]]) -> dict[str, Any]:
-    """Signals from HTTP response headers (``X-Robots-Tag``, ``tdm-reservation``, ``tdm-policy``)."""
+    """Signals from HTTP response headers (``X-Robots-Tag``, TDMRep, ``Content-Usage``)."""
     signals = empty_signals()
+    usage: list[str] = []
     for name, value in headers:
         name = name.lower()
         if name == "x-robots-tag":
-            _apply_robots(signals, value)
-        elif name == "tdm-reservation":
-            signals["tdm_reservation"] = signals["tdm_reservation"] or value.strip() == "1"
-        elif name == "tdm-policy" and value.strip():
-            signals["tdm_policy"] = signals["tdm_policy"] or value.strip()
+            _apply_robots(signals, value, "noai_header")
+        elif name in _TDM_FIELDS:
+            _apply_tdm(signals, name, value, "header")
+        elif name == "content-usage":
+            usage.append(value.strip())
+    signals["content_usage"] = ", ".join(usage) if usage else None
     return signals
 
 
@@ -68,11 +83,9 @@ def html_signals(tree: HtmlElement, base_url: str | None) -> dict[str, Any]:
         name = (meta.get("name") or meta.get("http-equiv") or "").strip().lower()
         content = meta.get("content") or ""
         if name in _ROBOTS_META_NAMES or name == "x-robots-tag":
-            _apply_robots(signals, content)
-        elif name == "tdm-reservation":
-            signals["tdm_reservation"] = signals["tdm_reservation"] or content.strip() == "1"
-        elif name == "tdm-policy" and content.strip():
-            signals["tdm_policy"] = signals["tdm_policy"] or content.strip()
+            _apply_robots(signals, content, "noai_meta")
+        elif name in _TDM_FIELDS:
+            _apply_tdm(signals, name, content, "meta")
 
     licenses: list[str] = []
     for element in tree.iter("a", "link", "area"):
@@ -91,14 +104,15 @@ def html_signals(tree: HtmlElement, base_url: str | None) -> dict[str, Any]:
 
 
 def merge_signals(*parts: dict[str, Any]) -> dict[str, Any]:
-    """Combine header and HTML signals: any reservation wins, license URLs keep first-seen order."""
+    """Combine header and HTML signals: each field from the first part that states it (flags: any),
+    license URLs in first-seen order."""
     merged = empty_signals()
     for part in parts:
-        merged["tdm_reservation"] = merged["tdm_reservation"] or part["tdm_reservation"]
-        merged["tdm_policy"] = merged["tdm_policy"] or part["tdm_policy"]
-        merged["noai"] = merged["noai"] or part["noai"]
-        merged["noimageai"] = merged["noimageai"] or part["noimageai"]
-        for url in part["license_urls"]:
-            if url not in merged["license_urls"]:
-                merged["license_urls"].append(url)
+        for key, value in part.items():
+            if key == "license_urls":
+                merged[key] += [url for url in value if url not in merged[key]]
+            elif isinstance(value, bool):
+                merged[key] = merged[key] or value
+            elif merged[key] is None:
+                merged[key] = value
     return merged

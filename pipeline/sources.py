@@ -136,8 +136,10 @@ def read_paths_file(location: str, fetcher: HttpFetcher) -> list[str]:
     return [line.strip() for line in text.splitlines() if line.strip() and not line.startswith("#")]
 
 
-def resolve_shards(specs: list[InputSpec], fetcher: HttpFetcher, source: str = "config") -> list[Shard]:
-    """Expand every input spec into shards, in config order; a shard listed twice is an error."""
+def resolve_shards(specs: list[InputSpec], fetcher: HttpFetcher, source: str = "config",
+                   listing: str = "warc.paths.gz") -> list[Shard]:
+    """Expand every input spec into shards, in config order; a shard listed twice is an error.
+    A crawl id lists ``crawl-data/<crawl>/<listing>`` (``robotstxt.paths.gz``: its robots.txt files)."""
     shards: list[Shard] = []
     seen: dict[str, int] = {}
     for index, spec in enumerate(specs):
@@ -145,7 +147,7 @@ def resolve_shards(specs: list[InputSpec], fetcher: HttpFetcher, source: str = "
         if spec.path:
             entries = [(location, location) for location in _expand_path(spec.path)]
         else:
-            paths_file = spec.paths_file or f"{spec.base_url.rstrip('/')}/crawl-data/{spec.crawl}/warc.paths.gz"
+            paths_file = spec.paths_file or f"{spec.base_url.rstrip('/')}/crawl-data/{spec.crawl}/{listing}"
             entries = [(_join(spec.base_url, line), line) for line in read_paths_file(paths_file, fetcher)]
         if spec.max_files:
             entries = entries[: spec.max_files]

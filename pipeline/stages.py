@@ -27,6 +27,8 @@ class PlannedStage:
     settings: BuildsPhases
     ctx: StageContext
     upstream: tuple[str, ...]  # the stages whose outputs or artifacts it uses
+    #: artifact name -> the settings of the stage that makes it (they know how to digest it)
+    producers: dict[str, BuildsPhases] = dataclasses.field(default_factory=dict)
 
     @property
     def name(self) -> str:
@@ -58,9 +60,10 @@ def stage_graph(config: RunConfig, source: str, run_dir: Path | None = None, che
     enabled = [(stage, config.settings(stage.name)) for stage in STAGES if config.settings(stage.name) is not None]
     artifacts: dict[str, Path] = {}
     producers: dict[str, str] = {}
+    makers: dict[str, BuildsPhases] = {}
     for stage, settings in enabled:
         for name, path in settings.artifacts(run_dir).items():
-            artifacts[name], producers[name] = path, stage.name
+            artifacts[name], producers[name], makers[name] = path, stage.name, settings
     planned: list[PlannedStage] = []
     last_documents: str | None = None
     for index, (stage, settings) in enumerate(enabled):
@@ -85,7 +88,8 @@ def stage_graph(config: RunConfig, source: str, run_dir: Path | None = None, che
                 settings.check(ctx)
             except ValueError as exc:
                 raise ConfigError(source, key, str(exc)) from None
-        planned.append(PlannedStage(stage, settings, ctx, tuple(dict.fromkeys(upstream))))
+        planned.append(PlannedStage(stage, settings, ctx, tuple(dict.fromkeys(upstream)),
+                                    {name: makers[name] for name in ctx.artifacts}))
         if stage.documents:
             last_documents = stage.name
     return planned

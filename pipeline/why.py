@@ -17,6 +17,7 @@ import pyarrow.compute as pc
 import pyarrow.parquet as pq
 
 from clearweb.pipeline.audit import load_run
+from clearweb.pipeline.core.contract import consent_lines
 from clearweb.pipeline.core.errors import InputError
 from clearweb.pipeline.registry import filters_of
 
@@ -71,6 +72,8 @@ def cmd_why(args: argparse.Namespace) -> int:
         print(f"  language {row['language']}_{row.get('language_script')} score {row.get('language_score')}")
     if row.get("license"):
         print(f"  license: {row['license']}")
+    for line in consent_lines(row.get("consent")):
+        print(f"  signal: {line}")
     if row.get("toxicity_score") is not None:
         print(f"  toxicity score: {row['toxicity_score']}")
     replaced = {k: v for k, v in (row.get("pii_counts") or {}).items() if v}

@@ -29,11 +29,15 @@ def test_crawl_size_and_variety(crawl):
     assert len(crawl.shard_paths) >= 3
     assert gzip.decompress(crawl.paths_file.read_bytes()).decode().split() == crawl.shard_paths
     cases = Counter(case for page in crawl.pages for case in page.cases)
-    for case in ("email", "iban", "ip", "toxic", "tdm_reservation", "noai_meta", "noai_header", "license"):
+    for case in ("email", "iban", "ip", "toxic", "tdm_reservation", "noai_meta", "noai_header", "license",
+                 "content_usage_header", "content_usage_other"):
         assert cases[case] > 0, case
     kinds = Counter(host.robots.kind for host in crawl.hosts)
-    for kind in ("open", "ai_banned", "ai_path_banned", "not_found", "server_error", "slow", "redirect"):
+    for kind in ("open", "ai_banned", "ai_path_banned", "not_found", "server_error", "slow", "redirect",
+                 "content_usage", "content_signal", "content_signal_allows"):
         assert kinds[kind] > 0, kind
+    archived = gzip.decompress(crawl.robotstxt_paths_file.read_bytes()).decode().split()
+    assert len(archived) == 1 and (crawl.root / archived[0]).is_file()
 
 
 def test_pages_are_realistic_html(crawl):
@@ -80,7 +84,8 @@ def test_demo_end_to_end(tmp_path, capsys):
     assert CONTRACT_KEYS <= set(dataset.column_names)
     assert len(set(dataset["id"])) == 320
     signals = [s for s in dataset["signals"] if s]
-    assert any(s["tdm_reservation"] for s in signals) and any(s["noai"] for s in signals)
+    assert any(s["tdm_reservation_meta"] == "1" for s in signals) and any(s["noai_meta"] for s in signals)
+    assert any(s["noai_header"] for s in signals) and any(s["content_usage"] for s in signals)
     assert any(s["license_urls"] for s in signals)
     assert all(row for row in dataset["domain"])
 

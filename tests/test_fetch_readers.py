@@ -24,7 +24,8 @@ def pages(n, start=0):
 def test_warc_records_keep_provenance_and_header_signals(tmp_path):
     path = write_warc(tmp_path / "a.warc.gz", [
         {"url": "https://www.demo.co.uk/a", "body": html_page("a"),
-         "headers": [("Content-Type", "text/html"), ("X-Robots-Tag", "googlebot: noai"), ("tdm-reservation", "1")]},
+         "headers": [("Content-Type", "text/html"), ("X-Robots-Tag", "googlebot: noai"), ("tdm-reservation", "1"),
+                     ("Content-Usage", "train-ai=n")]},
         {"url": "https://www.demo.co.uk/img.png", "body": b"\x89PNG", "headers": [("Content-Type", "image/png")]},
         {"url": "https://www.demo.co.uk/gone", "body": "x", "status": "404 Not Found"},
     ])
@@ -35,7 +36,8 @@ def test_warc_records_keep_provenance_and_header_signals(tmp_path):
     assert (meta["host"], meta["domain"]) == ("www.demo.co.uk", "demo.co.uk")
     assert meta["fetch_date"] == "2019-03-01T10:00:00Z"
     assert meta["warc_record_id"] == docs[0].id and docs[0].id.startswith("<urn:uuid:")
-    assert meta["signals"]["noai"] and meta["signals"]["tdm_reservation"]
+    assert meta["signals"]["noai_header"] and meta["signals"]["tdm_reservation_header"] == "1"
+    assert meta["signals"]["content_usage"] == "train-ai=n"
     assert meta[HTML_FLAG] is True and "<article>" in docs[0].text
     assert stats["skipped_not_html"] == 1 and stats["skipped_http_4xx"] == 1 and stats["documents"] == 1
 
@@ -144,3 +146,19 @@ def test_download_not_kept_when_asked(tmp_path):
     with LoopbackServer(root, max_requests=20, max_lifetime_s=60) as server:
         read([Shard(server.url + "/ok.warc.gz", "warc", True)], tmp_path, keep_downloads=False)
     assert not any((tmp_path / "cache").iterdir())
+
+
+def test_a_gzip_body_that_does_not_inflate_is_no_document(tmp_path):
+    """warcio returns the raw bytes when a gzip-encoded body fails in its first block: never a page."""
+    import gzip as gz
+
+    broken = bytearray(gz.compress(html_page("compressed").encode()))
+    broken[12:20] = b"\x00" * 8
+    path = write_warc(tmp_path / "z.warc.gz", [
+        {"url": "https://z.example/a", "body": bytes(broken),
+         "headers": [("Content-Type", "text/html"), ("Content-Encoding", "gzip")]},
+        {"url": "https://z.example/b", "body": html_page("plain")},
+    ])
+    docs, stats = read([Shard(str(path), "warc", True)], tmp_path)
+    assert [doc.metadata["url"] for doc in docs] == ["https://z.example/b"]
+    assert stats["skipped_undecodable_body"] == 1

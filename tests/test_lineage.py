@@ -261,7 +261,7 @@ def test_a_filter_registered_from_outside_runs_reports_and_explains(tmp_path, ca
         config = tmp_path / "toy.yaml"
         config.write_text(f"run_dir: {tmp_path / 'run'}\nexecutor: {{tasks: 1, workers: 1}}\nstages:\n"
                           f"  fetch: {{inputs: [{{path: '{inputs}/*.gz'}}]}}\n"
-                          "  compliance: {license: null, toxicity: null, pii: null, toy: {word: bravoword}}\n")
+                          "  compliance: {consent: null, toxicity: null, pii: null, toy: {word: bravoword}}\n")
         assert main(["run", str(config)]) == 0
         assert main(["report", str(tmp_path / "run")]) == 0
         report = json.loads((tmp_path / "run" / "report.json").read_text())

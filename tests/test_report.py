@@ -19,7 +19,7 @@ def run(tmp_path_factory):
 def per_task(run, stage, step_key, key):
     """A stat summed over the raw per-task stats files, the step found by its key in the lineage."""
     lineage = json.loads((run / stage / "lineage.json").read_text())
-    phase = lineage["phases"][-1]
+    phase = next(phase for phase in lineage["phases"] if step_key in [step["key"] for step in phase["steps"]])
     index = [step["key"] for step in phase["steps"]].index(step_key)
     total = 0
     for path in sorted((run / phase["logs"] / "stats").glob("*.json")):
@@ -41,12 +41,19 @@ def test_report_has_every_section_with_numbers(run, capsys):
     assert robots["snapshot_date"] and sum(robots["removed_per_agent"].values()) > 0 and robots["top_domains"]
     assert {"ok", "unavailable", "unreachable"} <= set(robots["crawl_outcomes"])
     assert robots["snapshot_sha256"] == report["lineage"]["robots"]["artifacts"]["robots_snapshot"]
+    # the demo removes by every robots.txt-borne signal, by the crawl-time robots.txt, and counts the rest
+    assert robots["policy"] == "strictest" and robots["crawl_time_crawls"] == ["CC-MAIN-DEMO"]
+    assert robots["crawl_time_captures"] >= 40 and robots["no_crawl_time_entry"] > 0
+    for reason in ("robots", "content_usage", "content_signal"):
+        assert robots["removed_per_signal"][reason] > 0, reason
     assert sections["language"]["labels"] == 20 and sections["language"]["threshold"] == 0.65
     top = sections["language"]["top"][0]["label"]
     assert sections["tokenize"]["per_language"][top] > 0
     compliance = sections["compliance"]
-    assert compliance["license"]["removed"]["tdm_reservation"] > 0 and compliance["license"]["removed"]["noai"] > 0
-    distribution = compliance["license"]["license_distribution"]
+    consent = compliance["consent"]
+    for reason in ("tdm_reservation", "content_usage", "noai", "tdmrep_unreadable"):
+        assert consent["removed"][reason] > 0, reason
+    distribution = consent["license_distribution"]
     assert "unknown" in distribution and len(distribution) > 2
     assert any(h["removed"] for h in compliance["toxicity"]["histograms"].values())
     assert compliance["pii"]["per_entity"]["email"] > 0 and compliance["pii"]["per_language"]

@@ -95,7 +95,7 @@ def test_writer_schema_is_contract_typed_and_late_keys_start_a_new_part(tmp_path
         writer.write(Document(text="b", id="2", metadata={"url": "u", "signals": None, "extra": None}), rank=0)
     schema = pq.read_schema(tmp_path / "out" / "00000.parquet")
     assert str(schema.field("url").type) == "string"
-    assert str(schema.field("signals").type).startswith("struct<tdm_reservation: bool")
+    assert str(schema.field("signals").type).startswith("struct<tdm_reservation_header: string")
     assert str(schema.field("extra").type) == "string"
 
     # A Parquet file's schema is fixed once written: a key first seen later continues in a new part.

@@ -1,14 +1,26 @@
-"""The license and TDM step: record each document's license, honour machine-readable opt-outs.
+"""The consent step: every machine-readable AI-training signal of a document, one verdict.
 
-Decides from the signals the fetch stage recorded (meta tags, HTTP headers, license links) and,
-where the robots crawl also fetched it, the origin's /.well-known/tdmrep.json:
-- ``tdm_reservation``: TDMRep reservation in a meta tag, a header or a matching tdmrep.json rule
-  (``drop_tdm_reserved``, default on; EU DSM directive Art. 4 and the AI Act expect it honoured);
-- ``noai``: ``noai`` in robots meta or X-Robots-Tag (``drop_noai``, default on);
-- ``license``: the license is not in ``allowed_licenses`` (default: all kept and recorded), or is
-  NC/ND under the ``commercial`` preset.
-Documents without signals (Parquet/JSONL inputs had no HTML) get ``license: unknown`` and no TDM
-decision from page signals: nothing is guessed. Removed documents carry ``compliance_evidence``.
+It reads the signals the fetch stage recorded (HTTP headers, HTML meta tags, license links) and,
+where the robots crawl also fetched it, the origin's /.well-known/tdmrep.json, and records each
+statement in the document's ``consent`` list (source, signal, value, opt-out or not), after the
+robots.txt statements the robots stage put there. Any honoured opt-out removes the document, in
+this order of removal reasons:
+- ``tdm_reservation``: TDMRep, its three levels resolved by precedence (tdmrep.json < HTTP header <
+  HTML meta; a level that states nothing keeps the lower one's value); only the value that wins
+  counts, the others are recorded as overridden;
+- ``content_usage``: an IETF aipref ``Content-Usage`` header saying ``n`` to a training category
+  (``usage_labels``); one that does not parse states nothing, and is recorded as such;
+- ``noai``: ``noai`` in ``X-Robots-Tag`` or a robots meta tag.
+``honour`` names the signals that remove documents (all by default); the others are recorded only.
+Then the license: every document gets ``license`` (``unknown`` without a Creative Commons link,
+never a guess), and one not in ``allowed_licenses`` (or NC/ND under the ``commercial`` preset) is
+removed as ``license``.
+
+What cannot be checked is not kept: a document without URL is removed as ``no_provenance``
+(``on_missing_url: keep`` keeps it), and one whose origin serves a tdmrep.json that does not parse
+as ``tdmrep_unreadable`` (``on_unreadable_tdmrep: keep`` reads it as absent); both are counted
+either way. Documents without page signals (Parquet/JSONL inputs) are checked against what
+exists: the tdmrep.json file and the robots.txt statements.
 """
 
 from __future__ import annotations
@@ -18,32 +30,51 @@ from pathlib import Path
 from datatrove.data import Document
 from datatrove.pipeline.writers.disk_base import DiskWriter
 
-from clearweb.filters.license.detect import is_noncommercial_or_noderivatives, license_of
-from clearweb.filters.license.tdmrep import TdmRepError, TdmRepRules, parse_tdmrep
-from clearweb.filters.robots.origins import origin_of
+from clearweb.filters.consent.aipref import TRAINING_LABELS, usage_opt_out
+from clearweb.filters.consent.detect import UNKNOWN, is_noncommercial_or_noderivatives, license_of
+from clearweb.filters.consent.tdmrep import (
+    TdmLevel,
+    TdmRepError,
+    TdmRepRules,
+    parse_tdmrep,
+    reservation_value,
+    resolve,
+)
+from clearweb.filters.robots.filter import NO_PROVENANCE
 from clearweb.pipeline.core.filter_step import FilterStep
+from clearweb.pipeline.core.provenance import origin_of
 
 #: stats: documents per detected license (``license:cc-by-4.0``)
 LICENSE_PREFIX = "license:"
+#: signals ``honour`` may name, with the removal reason each gives, in decision order
+SIGNALS = {"tdmrep": "tdm_reservation", "content_usage": "content_usage", "noai": "noai"}
+UNREADABLE_TDMREP = "tdmrep_unreadable"
 
 
-class LicenseTdmFilter(FilterStep):
-    name = "⚖ License + TDM"
-    stats_key = "license_tdm"
+def _statement(source: str, signal: str, value: str, opt_out: bool) -> dict:
+    return {"source": source, "signal": signal, "value": value, "opt_out": opt_out}
 
-    def __init__(self, drop_tdm_reserved: bool = True, drop_noai: bool = True,
+
+class ConsentFilter(FilterStep):
+    name = "⚖ Consent + license"
+    stats_key = "consent"
+
+    def __init__(self, honour: tuple[str, ...] | list[str] = tuple(SIGNALS),
+                 usage_labels: tuple[str, ...] | list[str] = TRAINING_LABELS,
                  allowed_licenses: list[str] | None = None, preset: str | None = None,
-                 snapshot_dir: str | None = None, exclusion_writer: DiskWriter | None = None):
+                 snapshot_dir: str | None = None, on_missing_url: str = "drop", on_unreadable_tdmrep: str = "drop",
+                 exclusion_writer: DiskWriter | None = None):
         super().__init__(exclusion_writer)
-        self.drop_tdm_reserved = drop_tdm_reserved
-        self.drop_noai = drop_noai
+        self.honour = set(honour)
+        self.usage_labels = tuple(usage_labels)
         self.allowed_licenses = set(allowed_licenses) if allowed_licenses is not None else None
         self.preset = preset
         self.snapshot_dir = snapshot_dir
-        self._tdmrep: dict[str, TdmRepRules] | None = None
-        self._malformed: set[str] = set()
+        self.on_missing_url = on_missing_url
+        self.on_unreadable_tdmrep = on_unreadable_tdmrep
+        self._tdmrep: dict[str, TdmRepRules | str] | None = None  # origin -> rules, or what is wrong with its file
 
-    def _tdmrep_rules(self) -> dict[str, TdmRepRules]:
+    def _tdmrep_files(self) -> dict[str, TdmRepRules | str]:
         if self._tdmrep is None:
             self._tdmrep = {}
             if self.snapshot_dir and Path(self.snapshot_dir).is_dir():
@@ -54,40 +85,87 @@ class LicenseTdmFilter(FilterStep):
                         continue
                     try:
                         self._tdmrep[origin] = TdmRepRules(parse_tdmrep(entry.tdmrep_body))
-                    except TdmRepError:
-                        self._malformed.add(origin)
+                    except TdmRepError as exc:
+                        self._tdmrep[origin] = str(exc)
         return self._tdmrep
 
-    def _tdm_evidence(self, doc: Document, signals: dict | None) -> str | None:
-        if signals and signals.get("tdm_reservation"):
-            policy = signals.get("tdm_policy")
-            return "tdm-reservation: 1 (page meta or HTTP header)" + (f"; tdm-policy {policy}" if policy else "")
-        url = doc.metadata.get("url")
-        origin = origin_of(url) if url else None
-        rules = self._tdmrep_rules().get(origin) if origin else None
-        if origin in self._malformed:
-            self.stat_update("docs_with_malformed_tdmrep")  # treated as no tdmrep.json
-        rule = rules.rule_for(url) if rules else None
-        if rule is not None and rule.reserved:
-            return (f"tdmrep.json rule {rule.index}: location {rule.location} tdm-reservation 1"
-                    + (f"; tdm-policy {rule.policy}" if rule.policy else ""))
-        return None
+    def _tdm_statements(self, url: str, signals: dict | None, statements: list[dict]) -> str | None:
+        """Adds the TDMRep statements; returns the evidence when the resolved reservation is 1."""
+        levels, written = [], {}
+        rules = self._tdmrep_files().get(origin_of(url))
+        rule = rules.rule_for(url) if isinstance(rules, TdmRepRules) else None
+        if rule is not None:
+            levels.append(TdmLevel(f"tdmrep.json rule {rule.index} (location {rule.location})", rule.reservation,
+                                   rule.policy))
+        for level, source in (("header", "http header"), ("meta", "html meta")):
+            raw = signals.get(f"tdm_reservation_{level}") if signals else None
+            policy = signals.get(f"tdm_policy_{level}") if signals else None
+            if raw is not None or policy is not None:
+                levels.append(TdmLevel(source, reservation_value(raw) if raw is not None else None, policy))
+                written[source] = raw
+        reservation, policy, deciding = resolve(levels)
+        for level in levels:
+            shown = written.get(level.source, level.reservation)
+            if level.reservation is None and shown is not None:
+                shown = f"{shown} (not 0 or 1: unset)"
+            value = "; ".join(f"{name} {v}" for name, v in (("tdm-reservation", shown), ("tdm-policy", level.policy))
+                              if v is not None)
+            note = "" if level is deciding or level.reservation is None else " (overridden)"
+            if value:  # a file rule that matches but states nothing
+                statements.append(_statement(level.source + note, "tdmrep", value,
+                                             level is deciding and reservation == "1"))
+        if reservation != "1":
+            return None
+        return f"{deciding.source}: tdm-reservation 1" + (f"; tdm-policy {policy}" if policy else "")
+
+    def _usage_statement(self, signals: dict | None, statements: list[dict]) -> str | None:
+        value = signals.get("content_usage") if signals else None
+        if not value:
+            return None
+        opt_out = usage_opt_out(value, self.usage_labels)
+        source = "http header" if opt_out is not None else "http header (not a Structured Fields dictionary: ignored)"
+        statements.append(_statement(source, "content-usage", value, bool(opt_out)))
+        return f"http header: Content-Usage: {value}" if opt_out else None
+
+    def _noai_statements(self, signals: dict | None, statements: list[dict]) -> str | None:
+        sources = [source for key, source in (("noai_header", "X-Robots-Tag header"), ("noai_meta", "robots meta tag"))
+                   if signals and signals.get(key)]
+        statements += [_statement(source, "noai", "noai", True) for source in sources]
+        return f"noai ({' and '.join(sources)})" if sources else None
 
     def filter(self, doc: Document) -> bool | tuple[bool, str]:
+        url = doc.metadata.get("url")
+        if not url:
+            self.stat_update(NO_PROVENANCE)
+            if self.on_missing_url == "keep":
+                return True
+            doc.metadata["compliance_evidence"] = "no URL: consent signals cannot be checked"
+            return False, NO_PROVENANCE
         signals = doc.metadata.get("signals")
+        if signals is None:
+            self.stat_update("no_signals")
         license_id = license_of(signals.get("license_urls") if signals else None)
         doc.metadata["license"] = license_id
         self.stat_update(f"{LICENSE_PREFIX}{license_id}")
-        if signals is None:
-            self.stat_update("no_signals")
-        if self.drop_tdm_reserved:
-            evidence = self._tdm_evidence(doc, signals)
-            if evidence:
-                doc.metadata["compliance_evidence"] = evidence
-                return False, "tdm_reservation"
-        if self.drop_noai and signals and (signals.get("noai")):
-            doc.metadata["compliance_evidence"] = "noai (robots meta tag or X-Robots-Tag)"
-            return False, "noai"
+
+        statements: list[dict] = []
+        evidence = {"tdmrep": self._tdm_statements(url, signals, statements),
+                    "content_usage": self._usage_statement(signals, statements),
+                    "noai": self._noai_statements(signals, statements)}
+        if license_id != UNKNOWN:
+            statements.append(_statement("license link", "license", license_id, False))
+        if statements:
+            doc.metadata["consent"] = (doc.metadata.get("consent") or []) + statements
+        for signal, removed_by in SIGNALS.items():
+            if evidence[signal] and signal in self.honour:
+                doc.metadata["compliance_evidence"] = evidence[signal]
+                return False, removed_by
+        unreadable = self._tdmrep_files().get(origin_of(url))
+        if isinstance(unreadable, str) and "tdmrep" in self.honour:
+            self.stat_update("docs_with_unreadable_tdmrep")
+            if self.on_unreadable_tdmrep == "drop":
+                doc.metadata["compliance_evidence"] = f"the origin's tdmrep.json cannot be read: {unreadable}"
+                return False, UNREADABLE_TDMREP
         if self.allowed_licenses is not None and license_id not in self.allowed_licenses:
             doc.metadata["compliance_evidence"] = f"license {license_id} not in allowed_licenses"
             return False, "license"

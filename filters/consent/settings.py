@@ -1,4 +1,4 @@
-"""The license/TDM filter's settings; they build its step in the compliance stage."""
+"""The consent filter's settings; they build its step in the compliance stage."""
 
 from __future__ import annotations
 
@@ -7,28 +7,36 @@ from typing import Literal
 
 from pydantic import Field
 
-from clearweb.filters.license.filter import LicenseTdmFilter
+from clearweb.filters.consent.aipref import TRAINING_LABELS
+from clearweb.filters.consent.filter import SIGNALS, ConsentFilter
 from clearweb.pipeline.core.stage import BuildsStep, StageContext
 from clearweb.pipeline.core.writer import DocumentWriter
 
 ROBOTS_SNAPSHOT = "robots_snapshot"  # the robots stage's artifact, which holds each origin's tdmrep.json
+Signal = Literal["tdmrep", "content_usage", "noai"]
 
 
-class LicenseSettings(BuildsStep):
-    """License and TDM opt-outs (clearweb.filters.license)."""
+class ConsentSettings(BuildsStep):
+    """Consent signals and licenses (clearweb.filters.consent)."""
 
-    drop_tdm_reserved: bool = True
-    drop_noai: bool = True
+    honour: list[Signal] = Field(default_factory=lambda: list(SIGNALS),
+                                 description="signals whose opt-out removes a document; the others are only recorded")
+    usage_labels: list[str] = Field(default_factory=lambda: list(TRAINING_LABELS), min_length=1,
+                                    description="aipref categories whose n is an AI-training opt-out")
     allowed_licenses: list[str] | None = Field(None, description="null keeps every license (and records it)")
     preset: Literal["commercial"] | None = Field(None, description="commercial: also drop NC and ND licenses")
     fetch_tdmrep: bool = Field(True, description="fetch /.well-known/tdmrep.json in the robots crawl")
+    on_missing_url: Literal["drop", "keep"] = Field("drop", description="a document without URL: drop or keep")
+    on_unreadable_tdmrep: Literal["drop", "keep"] = Field(
+        "drop", description="the origin's tdmrep.json does not parse: drop (fail closed) or read it as absent")
 
-    def step(self, ctx: StageContext, removed_dir: Path) -> LicenseTdmFilter:
+    def step(self, ctx: StageContext, removed_dir: Path) -> ConsentFilter:
         snapshot = ctx.artifacts.get(ROBOTS_SNAPSHOT)
-        return LicenseTdmFilter(drop_tdm_reserved=self.drop_tdm_reserved, drop_noai=self.drop_noai,
-                                allowed_licenses=self.allowed_licenses, preset=self.preset,
-                                snapshot_dir=str(snapshot) if snapshot else None,
-                                exclusion_writer=DocumentWriter(str(removed_dir)))
+        return ConsentFilter(honour=self.honour, usage_labels=self.usage_labels,
+                             allowed_licenses=self.allowed_licenses, preset=self.preset,
+                             snapshot_dir=str(snapshot) if snapshot else None, on_missing_url=self.on_missing_url,
+                             on_unreadable_tdmrep=self.on_unreadable_tdmrep,
+                             exclusion_writer=DocumentWriter(str(removed_dir)))
 
     def wants(self) -> set[str]:
         return {"tdmrep"} if self.fetch_tdmrep else set()

@@ -3,11 +3,14 @@
 from __future__ import annotations
 
 from clearweb.filters.robots.crawl_step import HTTP_PREFIX, OUTCOME_PREFIX, RobotsCrawlStep
+from clearweb.filters.robots.crawl_time import CrawlTimeSnapshot
 from clearweb.filters.robots.filter import BLOCKED_PREFIX, DOMAIN_PREFIX, RobotsFilter
-from clearweb.filters.robots.origins import origin_of
 from clearweb.filters.robots.snapshot import read_snapshot
 from clearweb.filters.robots.stage import SNAPSHOT
+from clearweb.pipeline.core.contract import ROBOTS_ARCHIVE, consent_lines
+from clearweb.pipeline.core.provenance import origin_of
 from clearweb.pipeline.core.stage import StageView
+from clearweb.pipeline.core.stats import removed_per_reason
 
 TOP_DOMAINS = 25
 
@@ -25,7 +28,12 @@ def robots_report(view: StageView) -> dict:
     domains = _with_prefix(removed, f"{DOMAIN_PREFIX}:")
     run_dir = view.dirs.root.parent
     shown = snapshot.relative_to(run_dir).as_posix() if snapshot.is_relative_to(run_dir) else str(snapshot)
-    return {"snapshot": shown, "snapshot_sha256": view.lineage.get("artifacts", {}).get(SNAPSHOT),
+    archive = CrawlTimeSnapshot.read(view.artifacts.get(ROBOTS_ARCHIVE)) if view.settings.policy != "latest" else None
+    return {"policy": view.settings.policy, "crawl_time_captures": len(archive) if archive else 0,
+            "crawl_time_crawls": archive.crawls() if archive else [],
+            "removed_per_signal": removed_per_reason(removed),
+            "no_crawl_time_entry": int(removed.get("no_crawl_time_entry", 0)),
+            "snapshot": shown, "snapshot_sha256": view.lineage.get("artifacts", {}).get(SNAPSHOT),
             "snapshot_date": dates[0] if dates else None,
             "agents": view.settings.agents, "mode": view.settings.mode,
             "on_unreachable": view.settings.on_unreachable,
@@ -36,7 +44,7 @@ def robots_report(view: StageView) -> dict:
 
 def robots_explain(row: dict, view: StageView) -> list[str]:
     lines = [f"blocked for: {', '.join(row.get('robots_blocked_by') or []) or '(policy)'}",
-             f"rule: {row.get('robots_rule')}"]
+             f"rule: {row.get('robots_rule')}", *(f"signal: {line}" for line in consent_lines(row.get("consent")))]
     snapshot = view.artifacts[SNAPSHOT]
     entry = read_snapshot(snapshot).get(origin_of(row.get("url"))) if snapshot.is_dir() else None
     if entry is not None:

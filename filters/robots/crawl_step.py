@@ -1,11 +1,16 @@
-"""The crawl as a datatrove step: each task fetches the origins that hash to it.
+"""The crawl as a datatrove step: each task fetches the origins that hash to it and the snapshot lacks.
 
 Origins are spread over tasks by a stable hash (not by position), so one slow host holds one task,
-and a re-run assigns every origin to the same task as before.
+and a re-run assigns every origin to the same task as before. A snapshot shared by several runs
+grows: each run crawls only the origins missing from it and adds them as a new part named by the
+crawl's start time (``20261203T101500Z-00003.parquet``), so no run's entries overwrite another's
+and, should two runs crawl one origin, the later fetch is the one read. A task whose part was
+written before it was killed finds its origins present when it runs again and adds nothing.
 """
 
 from __future__ import annotations
 
+from datetime import datetime, timezone
 from pathlib import Path
 
 from datatrove.data import DocumentsPipeline
@@ -13,7 +18,7 @@ from datatrove.pipeline.base import PipelineStep
 
 from clearweb.filters.robots.crawler import CrawlSettings, RobotsCrawler
 from clearweb.filters.robots.origins import read_origins
-from clearweb.filters.robots.snapshot import SnapshotEntry, write_part
+from clearweb.filters.robots.snapshot import SnapshotEntry, read_snapshot, write_part
 from clearweb.pipeline.core.hashing import stable_hash
 
 TDMREP_PATH = "/.well-known/tdmrep.json"
@@ -27,7 +32,7 @@ def task_of(origin: str, world_size: int) -> int:
 
 
 class RobotsCrawlStep(PipelineStep):
-    """Fetches robots.txt for this task's origins into ``{snapshot_dir}/{rank:05d}.parquet``."""
+    """Fetches robots.txt for this task's origins that the snapshot lacks into a new part of it."""
 
     type = "🤖 - ROBOTS"
     name = "🕸 robots.txt crawl"
@@ -41,7 +46,11 @@ class RobotsCrawlStep(PipelineStep):
         self.fetch_tdmrep = fetch_tdmrep
 
     def run(self, data: DocumentsPipeline = None, rank: int = 0, world_size: int = 1) -> DocumentsPipeline:
+        started = datetime.now(timezone.utc).strftime("%Y%m%dT%H%M%SZ")
+        known = read_snapshot(self.snapshot_dir, ["origin"]) if Path(self.snapshot_dir).is_dir() else {}
         mine = [origin for origin in read_origins(self.origins_dir) if task_of(origin, world_size) == rank]
+        missing = [origin for origin in mine if origin not in known]
+        self.stat_update("origins_in_snapshot", value=len(mine) - len(missing))
         crawler = RobotsCrawler(self.settings)
 
         def fetch(origin: str) -> SnapshotEntry:
@@ -50,7 +59,7 @@ class RobotsCrawlStep(PipelineStep):
 
         rows = []
         with self.track_time():
-            for result in crawler.map(fetch, mine):
+            for result in crawler.map(fetch, missing):
                 self.stat_update("origins")
                 self.stat_update(f"{OUTCOME_PREFIX}{result.outcome}")
                 if result.status is not None:
@@ -58,6 +67,7 @@ class RobotsCrawlStep(PipelineStep):
                 if result.tdmrep_body:
                     self.stat_update("tdmrep_found")
                 rows.append(result)
-        rows.sort(key=lambda row: row.origin)
-        write_part(Path(self.snapshot_dir) / f"{rank:05d}.parquet", rows)
+        if rows:
+            rows.sort(key=lambda row: row.origin)
+            write_part(Path(self.snapshot_dir) / f"{started}-{rank:05d}.parquet", rows)
         yield from data or ()

@@ -7,55 +7,13 @@ over the fetch output; each task writes its origins to one text file.
 
 from __future__ import annotations
 
-from functools import lru_cache
 from pathlib import Path
-from urllib.parse import urlsplit
 
 from datatrove.data import DocumentsPipeline
 from datatrove.pipeline.base import PipelineStep
 
+from clearweb.pipeline.core.provenance import origin_of
 from clearweb.pipeline.core.task_files import write_task_file
-
-_DEFAULT_PORTS = {"http": 80, "https": 443}
-
-
-def origin_of(url: str | None) -> str | None:
-    """``https://www.example.de`` for ``HTTPS://WWW.Example.de:443/a?b``; None without a usable host.
-
-    Hosts are lower-cased and IDNA-encoded (punycode), default ports dropped, IPv6 kept in brackets.
-    The ``scheme://authority`` prefix is cut out cheaply and its origin cached: the filter asks
-    this for every document, and documents of one site share the prefix.
-    """
-    if not url:
-        return None
-    start = url.find("://")
-    if start == -1:
-        return None
-    end = len(url)
-    for separator in "/?#":
-        position = url.find(separator, start + 3)
-        if position != -1 and position < end:
-            end = position
-    return _origin_of_prefix(url[:end])
-
-
-@lru_cache(maxsize=65536)
-def _origin_of_prefix(prefix: str) -> str | None:
-    try:
-        parts = urlsplit(prefix)
-        scheme, host, port = parts.scheme.lower(), parts.hostname, parts.port
-    except ValueError:
-        return None
-    if scheme not in _DEFAULT_PORTS or not host:
-        return None
-    if not host.isascii():
-        try:
-            host = host.encode("idna").decode("ascii")
-        except UnicodeError:
-            return None
-    host = f"[{host}]" if ":" in host else host.rstrip(".")
-    suffix = f":{port}" if port and port != _DEFAULT_PORTS[scheme] else ""
-    return f"{scheme}://{host}{suffix}"
 
 
 class OriginCollector(PipelineStep):

@@ -17,8 +17,17 @@ Semantics (RFC 9309, as Google's reference parser implements it):
   with none, the ``*`` groups apply; with none of those, everything is allowed;
 - ``*`` matches any run of characters, a final ``$`` anchors the end; the longest matching pattern
   decides and ``allow`` wins a tie; empty ``allow``/``disallow`` values are ignored;
-- patterns are percent-encoded (UTF-8) with upper-case hex; URLs are matched as given, so callers
-  percent-encode them first (``normalize_url``); ``/robots.txt`` is always allowed.
+- patterns and URLs are percent-encoded (UTF-8) with upper-case hex before comparison (RFC 9309
+  section 2.2.2; ``request_path``), so ``Disallow: /café/`` matches ``/caf%c3%a9/`` and ``/café/``;
+  a UTF-8 byte order mark before the first line is ignored; ``/robots.txt`` is always allowed.
+
+Preference lines inside a group are kept beside its rules: IETF aipref's ``Content-Usage: /path
+train-ai=n`` (path required) and Cloudflare's ``Content-Signal: [/path] ai-train=no``. For a path,
+the longest matching pattern of each kind applies, and every line with that pattern counts (their
+statements combine, any opt-out wins): what they mean is ``clearweb.filters.consent.aipref``'s job.
+
+One matcher for every caller: ``is_allowed`` and the pipeline's filter both parse with
+``RobotsTxt.parse``, resolve agents with ``rules_for`` and match ``request_path(url)``.
 """
 
 from __future__ import annotations
@@ -34,6 +43,9 @@ _DISALLOW_KEYS = {"disallow", "dissallow", "dissalow", "disalow", "diasllow", "d
 _PRODUCT_TOKEN = re.compile(r"[A-Za-z_-]*")  # RFC 9309's product-token alphabet
 _AGENT_NAME = re.compile(r"[A-Za-z0-9_-]*")  # what we read from a user-agent line: names in the wild carry digits
 _HEX_ESCAPE = re.compile(r"%[0-9a-fA-F]{2}")
+_PATH_START = re.compile(r"[/?;]")
+#: preference lines kept per group (aipref, Content Signals), by their lower-case key
+USAGE_KEYS = ("content-usage", "content-signal")
 
 
 @dataclass(frozen=True)
@@ -50,6 +62,32 @@ class Rule:
         return len(self.pattern.encode())
 
 
+@dataclass(frozen=True)
+class UsageRule:
+    """One ``Content-Usage`` or ``Content-Signal`` line of a group: its key, path pattern and
+    preferences as written, with ``line`` and ``text`` for evidence."""
+
+    key: str
+    pattern: str
+    preferences: str
+    line: int
+    text: str
+
+    @property
+    def priority(self) -> int:
+        return len(self.pattern.encode())
+
+
+def usage_rule(key: str, value: str, line: int, text: str) -> UsageRule | None:
+    """A preference line's rule; None for a ``Content-Usage`` line without its required path."""
+    first, _, rest = value.partition(" ") if " " in value else value.partition("\t")
+    if first.startswith("/"):
+        return UsageRule(key, escape_pattern(first), rest.strip(), line, text)
+    if key == "content-usage":
+        return None
+    return UsageRule(key, "/", value, line, text)  # Content-Signal: the path is optional
+
+
 def escape_pattern(pattern: str) -> str:
     """Percent-encode non-ASCII characters (UTF-8) and upper-case existing escapes."""
     if pattern.isascii():
@@ -64,8 +102,9 @@ def escape_pattern(pattern: str) -> str:
 
 
 def normalize_url(url: str) -> str:
-    """Percent-encode a URL's non-ASCII characters (RFC 3986), as matching expects."""
-    return url if url.isascii() else escape_pattern(url)
+    """Percent-encode a URL's non-ASCII characters and upper-case its escapes (RFC 3986), as
+    matching expects: patterns are normalised the same way."""
+    return url if url.isascii() and "%" not in url else escape_pattern(url)
 
 
 def path_of(url: str) -> str:
@@ -77,18 +116,22 @@ def path_of(url: str) -> str:
         scheme_end = url.find("://")
         if scheme_end != -1:
             start = scheme_end + 3
-    path_start = -1
-    for index in range(start, len(url)):
-        if url[index] in "/?;":
-            path_start = index
-            break
-    if path_start == -1:
+    found = _PATH_START.search(url, start)
+    if found is None:
         return "/"
+    path_start = found.start()
     fragment = url.find("#", start)
     if fragment != -1 and fragment < path_start:
         return "/"
     path = url[path_start:fragment if fragment != -1 else len(url)]
     return path if path.startswith("/") else "/" + path
+
+
+def request_path(url: str) -> str | None:
+    """The normalised path robots rules are matched against; None for ``/robots.txt`` itself,
+    which is always allowed."""
+    path = path_of(normalize_url(url))
+    return None if path == "/robots.txt" else path
 
 
 def valid_user_agent(agent: str) -> bool:
@@ -100,43 +143,83 @@ def valid_user_agent(agent: str) -> bool:
 class _Group:
     agents: list[str] = field(default_factory=list)  # lower-case product tokens; "*" for the global group
     rules: list[Rule] = field(default_factory=list)
+    usages: list[UsageRule] = field(default_factory=list)
 
 
-def compile_pattern(pattern: str):
-    """A matcher for a robots.txt-style path pattern (``*`` any run, final ``$`` anchors): the
-    prefix itself when it has neither (``str.startswith`` is fastest), else a regex."""
+Matcher = tuple[str, "re.Pattern[str] | None"]
+
+
+def compile_pattern(pattern: str) -> Matcher:
+    """A matcher for a robots.txt-style path pattern (``*`` any run, final ``$`` anchors): its
+    literal prefix (up to the first ``*``), which a path must start with, and a regex for the rest
+    when there is a ``*`` or ``$``. ``str.startswith`` is the fast test: most wildcard rules are
+    ruled out by their prefix before any regex runs."""
     anchored = pattern.endswith("$")
     body = pattern[:-1] if anchored else pattern
+    prefix = body.split("*", 1)[0]
     if "*" not in body and not anchored:
-        return body
+        return prefix, None
     regex = ".*".join(re.escape(part) for part in body.split("*")) + (r"\Z" if anchored else "")
-    return re.compile(regex, re.DOTALL)
+    return prefix, re.compile(regex, re.DOTALL)
 
 
-def pattern_matches(matcher, path: str) -> bool:
-    return path.startswith(matcher) if matcher.__class__ is str else matcher.match(path) is not None
+def pattern_matches(matcher: Matcher, path: str) -> bool:
+    prefix, regex = matcher
+    return path.startswith(prefix) and (regex is None or regex.match(path) is not None)
+
+
+def first_segment(path: str) -> str | None:
+    """``/news/`` for ``/news/2024/a.html``: the path up to its second ``/``; None without one."""
+    end = path.find("/", 1)
+    return path[:end + 1] if end != -1 else None
 
 
 class CompiledRules:
-    """The merged rules of one agent's groups, ordered so the first match decides."""
+    """The merged rules of one agent's groups, ordered so the first match decides, and their
+    preference lines.
 
-    def __init__(self, rules: list[Rule]):
+    Rules are indexed by the first path segment of their literal prefix (``/news/`` for
+    ``Disallow: /news/*/page$``): a path can only match rules filed under its own first segment or
+    rules whose prefix is shorter than one segment, so long files cost a few tests per path."""
+
+    def __init__(self, rules: list[Rule], usages: list[UsageRule] | None = None):
         # Longest pattern first; at equal length allow before disallow (allow wins ties).
         self.rules = sorted(rules, key=lambda r: (-r.priority, not r.allow))
         self.has_disallow = any(not r.allow for r in self.rules)
-        self._compiled = [(rule, compile_pattern(rule.pattern)) for rule in self.rules]
+        self._general: list[tuple[int, Rule, str, re.Pattern[str] | None]] = []
+        self._by_segment: dict[str, list[tuple[int, Rule, str, re.Pattern[str] | None]]] = {}
+        for order, rule in enumerate(self.rules):
+            prefix, regex = compile_pattern(rule.pattern)
+            segment = first_segment(prefix)
+            (self._general if segment is None else self._by_segment.setdefault(segment, [])).append(
+                (order, rule, prefix, regex))
+        self.usages = sorted(usages or [], key=lambda r: -r.priority)
+        self._compiled_usages = [(rule, compile_pattern(rule.pattern)) for rule in self.usages]
+
+    def usage_rules(self, path: str) -> list[UsageRule]:
+        """Per key, the preference lines with the longest pattern that matches ``path``."""
+        found: list[UsageRule] = []
+        longest: dict[str, int] = {}
+        for rule, matcher in self._compiled_usages:
+            if longest.get(rule.key, rule.priority) == rule.priority and pattern_matches(matcher, path):
+                longest[rule.key] = rule.priority
+                found.append(rule)
+        return found
 
     def decide(self, path: str) -> Rule | None:
         """The rule that decides ``path``, or None when no rule matches (allowed)."""
         if not self.has_disallow:
             return None
-        for rule, matcher in self._compiled:
-            if matcher.__class__ is str:
-                if path.startswith(matcher):
-                    return rule
-            elif matcher.match(path):
-                return rule
-        return None
+        best: tuple[int, Rule] | None = None
+        segment = first_segment(path) if self._by_segment else None
+        for candidates in (self._by_segment.get(segment, ()) if segment else (), self._general):
+            for order, rule, prefix, regex in candidates:
+                if best is not None and order > best[0]:
+                    break
+                if path.startswith(prefix) and (regex is None or regex.match(path)):
+                    best = (order, rule)
+                    break
+        return best[1] if best else None
 
 
 _ALLOW_ALL = CompiledRules([])
@@ -155,7 +238,7 @@ class RobotsTxt:
         groups: list[_Group] = []
         current: _Group | None = None
         in_agent_lines = False
-        for number, raw in enumerate(text.splitlines(), start=1):
+        for number, raw in enumerate(text.removeprefix("\ufeff").splitlines(), start=1):
             line = raw.split("#", 1)[0].strip()
             key, sep, value = line.partition(":")
             if not sep:
@@ -173,6 +256,11 @@ class RobotsTxt:
                 in_agent_lines = False
                 if current is not None and value:
                     current.rules.append(Rule(key in _ALLOW_KEYS, escape_pattern(value), number, raw.strip()))
+            elif key in USAGE_KEYS:
+                in_agent_lines = False
+                rule = usage_rule(key, value, number, raw.strip()) if current is not None and value else None
+                if rule is not None:
+                    current.usages.append(rule)
         return cls(groups)
 
     def rules_for(self, agent: str) -> CompiledRules:
@@ -185,16 +273,15 @@ class RobotsTxt:
             compiled = self._by_groups.get(chosen)
             if compiled is None:  # agents resolving to the same groups share one object
                 rules = [rule for i in chosen for rule in self._groups[i].rules]
-                compiled = self._by_groups[chosen] = CompiledRules(rules) if rules else _ALLOW_ALL
+                usages = [rule for i in chosen for rule in self._groups[i].usages]
+                compiled = self._by_groups[chosen] = CompiledRules(rules, usages) if rules or usages else _ALLOW_ALL
             self._by_agent[key] = compiled
         return compiled
 
     def decide(self, agent: str, url: str) -> Rule | None:
         """The rule that decides ``url`` for ``agent`` (None: no rule, allowed)."""
-        path = path_of(url)
-        if path == "/robots.txt":
-            return None
-        return self.rules_for(agent).decide(path)
+        path = request_path(url)
+        return None if path is None else self.rules_for(agent).decide(path)
 
     def allowed(self, agent: str, url: str) -> bool:
         rule = self.decide(agent, url)

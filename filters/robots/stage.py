@@ -1,21 +1,29 @@
 """The robots stage's settings and phases: collect origins, crawl robots.txt, filter.
 
 The snapshot is the stage's artifact (``robots_snapshot``): the filter's lineage records its
-content hash, so a refreshed snapshot makes the stage, and everything after it, stale.
+content hash, so a refreshed snapshot makes the stage, and everything after it, stale. The crawl
+phase's completion markers belong to the run (``RUN/robots_cache/crawl/logs``), not to the
+snapshot, which several runs may share: every run checks its own origins against it.
 """
 
 from __future__ import annotations
 
+import hashlib
+import json
+import shutil
+from dataclasses import asdict
 from pathlib import Path
 from typing import ClassVar, Literal
 
 from pydantic import Field
 
+from clearweb.filters.consent.aipref import TRAINING_LABELS
 from clearweb.filters.robots.crawl_step import RobotsCrawlStep
 from clearweb.filters.robots.crawler import CrawlSettings
 from clearweb.filters.robots.filter import DEFAULT_AGENTS, RobotsFilter
 from clearweb.filters.robots.origins import OriginCollector, read_origins
-from clearweb.filters.robots.snapshot import archive_snapshot, read_snapshot
+from clearweb.filters.robots.snapshot import read_snapshot
+from clearweb.pipeline.core.contract import ROBOTS_ARCHIVE
 from clearweb.pipeline.core.stage import BuildsPhases, Phase, StageContext
 from clearweb.pipeline.core.writer import DocumentWriter
 
@@ -29,36 +37,63 @@ class RobotsSettings(BuildsPhases):
         "keep", description="robots.txt unreachable (5xx, network) or refused: keep as Apertus did, or drop"
     )
     on_unchecked: Literal["drop", "keep"] = Field(
-        "drop", description="a document without URL, or whose origin the snapshot lacks: drop (fail closed) or keep")
+        "drop", description="a URL without http(s) origin, or whose origin the snapshot lacks: drop (fail closed) or keep")
+    on_missing_url: Literal["drop", "keep"] = Field(
+        "drop", description="a document without URL (no provenance): drop (fail closed) or keep")
+    policy: Literal["latest", "crawl_time", "strictest"] = Field(
+        "latest", description="which robots.txt decides: today's (the snapshot, as Apertus), the one Common Crawl "
+        "archived when it took the page (read by the fetch stage from each crawl's robotstxt.paths.gz), or both")
+    honour: list[Literal["content_usage", "content_signal"]] = Field(
+        default_factory=lambda: ["content_usage", "content_signal"],
+        description="robots.txt preference lines whose opt-out removes a document; the others are only recorded")
+    usage_labels: list[str] = Field(default_factory=lambda: list(TRAINING_LABELS), min_length=1,
+                                    description="aipref categories whose n is an AI-training opt-out")
     snapshot_dir: str | None = Field(None, description="default: RUN/robots_cache/snapshot; share one across runs")
     crawl: CrawlSettings = Field(default_factory=CrawlSettings)
 
     execution_keys: ClassVar[frozenset[str]] = frozenset({"tasks", "workers", "snapshot_dir", "crawl"})
 
+    def wants(self) -> set[str]:
+        return set() if self.policy == "latest" else {"robotstxt"}
+
     def artifacts(self, run_dir: Path) -> dict[str, Path]:
         snapshot = Path(self.snapshot_dir).resolve() if self.snapshot_dir else cache_dir(run_dir) / "snapshot"
         return {SNAPSHOT: snapshot}
+
+    def artifact_digest(self, name: str, path: Path, run_dir: Path) -> str | None:
+        """The snapshot's entries for this run's origins (all of them before the origins are known):
+        a shared snapshot that grows for other runs leaves this run's stages current."""
+        if name != SNAPSHOT or not path.is_dir():
+            return None
+        entries = read_snapshot(path)
+        origins = read_origins(cache_dir(run_dir) / "origins") or sorted(entries)
+        digest = hashlib.sha256()
+        for origin in origins:
+            entry = entries.get(origin)
+            digest.update(json.dumps(asdict(entry) if entry else {"origin": origin}, sort_keys=True).encode() + b"\n")
+        return digest.hexdigest()
 
     def crawl_phases(self, ctx: StageContext) -> list[Phase]:
         """Collect origins, then crawl them into the snapshot (also ``clearweb robots fetch``)."""
         origins = cache_dir(ctx.run_dir) / "origins"
         snapshot = ctx.artifacts[SNAPSHOT]
+        crawl_logs = cache_dir(ctx.run_dir) / "crawl" / "logs"
         crawl_tasks = self.crawl.tasks or ctx.tasks
 
         def cover_origins() -> None:
-            """A snapshot crawled for other origins (the fetch output changed since) is archived
-            and crawled again: a document must never meet a snapshot without its origin."""
-            if snapshot.is_dir() and (origins / "logs" / "completions").is_dir():
-                known = read_snapshot(snapshot, ["origin"])
+            """A completed crawl whose snapshot now lacks some of the run's origins (the fetch
+            output changed, the shared snapshot was refreshed or pruned) runs again, for those."""
+            if (crawl_logs / "completions").is_dir():
+                known = read_snapshot(snapshot, ["origin"]) if snapshot.is_dir() else {}
                 if any(origin not in known for origin in read_origins(origins)):
-                    archive_snapshot(snapshot, cache_dir(ctx.run_dir) / "previous")
+                    shutil.rmtree(crawl_logs)
 
         return [
             ctx.phase(lambda: [ctx.reader(), OriginCollector(str(origins))], name="robots_origins",
                       logs=origins / "logs"),
             ctx.phase(lambda: [RobotsCrawlStep(str(origins), str(snapshot), self.crawl,
                                                fetch_tdmrep="tdmrep" in ctx.wanted)],
-                      name="robots_crawl", logs=snapshot / "logs", tasks=crawl_tasks, invalidate=cover_origins),
+                      name="robots_crawl", logs=crawl_logs, tasks=crawl_tasks, invalidate=cover_origins),
         ]
 
     def phases(self, ctx: StageContext) -> list[Phase]:
@@ -66,6 +101,10 @@ class RobotsSettings(BuildsPhases):
             return [ctx.reader(),
                     RobotsFilter(str(ctx.artifacts[SNAPSHOT]), agents=self.agents, mode=self.mode,
                                  on_unreachable=self.on_unreachable, on_unchecked=self.on_unchecked,
+                                 on_missing_url=self.on_missing_url, honour=self.honour,
+                                 usage_labels=self.usage_labels, policy=self.policy,
+                                 crawl_time_dir=str(ctx.artifacts[ROBOTS_ARCHIVE]) if ROBOTS_ARCHIVE in ctx.artifacts
+                                 else None,
                                  exclusion_writer=DocumentWriter(str(ctx.dirs.removed))),
                     DocumentWriter(str(ctx.dirs.output))]
 
@@ -78,5 +117,6 @@ def cache_dir(run_dir: Path) -> Path:
 
 
 def owned_dirs(run_dir: Path) -> list[Path]:
-    """The origins list is the stage's own: recomputed with it (the snapshot is kept)."""
-    return [cache_dir(run_dir) / "origins"]
+    """The origins list and the crawl's completion markers are the stage's own: recomputed with it
+    (the snapshot is kept, and a recomputed crawl adds only the origins it lacks)."""
+    return [cache_dir(run_dir) / "origins", cache_dir(run_dir) / "crawl"]

@@ -11,15 +11,25 @@ from __future__ import annotations
 
 import pyarrow as pa
 
+#: what a page's HTTP headers and HTML state, per source (``pipeline/signals.py``)
 SIGNALS = pa.struct(
     [
-        ("tdm_reservation", pa.bool_()),
-        ("tdm_policy", pa.string()),
-        ("noai", pa.bool_()),
+        ("tdm_reservation_header", pa.string()),
+        ("tdm_policy_header", pa.string()),
+        ("tdm_reservation_meta", pa.string()),
+        ("tdm_policy_meta", pa.string()),
+        ("content_usage", pa.string()),
+        ("noai_header", pa.bool_()),
+        ("noai_meta", pa.bool_()),
         ("noimageai", pa.bool_()),
         ("license_urls", pa.list_(pa.string())),
     ]
 )
+
+#: one consent statement: where it was read, which signal, its value as written, and whether it is
+#: an AI-training opt-out
+CONSENT_STATEMENT = pa.struct([("source", pa.string()), ("signal", pa.string()), ("value", pa.string()),
+                               ("opt_out", pa.bool_())])
 
 PII_COUNTS = pa.struct([(entity, pa.int64()) for entity in ("email", "ip", "iban", "card", "phone")])
 
@@ -45,6 +55,8 @@ COLUMN_TYPES: dict[str, pa.DataType] = {
     # compliance
     "license": pa.string(),
     "compliance_evidence": pa.string(),
+    # robots and compliance: every consent statement that applies to the document
+    "consent": pa.list_(CONSENT_STATEMENT),
     "toxicity_score": pa.float64(),
     "pii_counts": PII_COUNTS,
     # every removed document
@@ -52,7 +64,24 @@ COLUMN_TYPES: dict[str, pa.DataType] = {
 }
 
 
+#: artifact of the fetch stage: the robots.txt captures Common Crawl archived for the run's origins
+ROBOTS_ARCHIVE = "robots_archive"
+#: one archived robots.txt fetch, as the fetch stage keeps it and the robots filter reads it: the
+#: body as fetched (``decode_robots`` applies RFC 9309's decoding when it is read)
+ROBOTS_CAPTURE = pa.schema([
+    ("crawl", pa.string()), ("origin", pa.string()), ("url", pa.string()), ("fetched_at", pa.string()),
+    ("status", pa.int32()), ("content_type", pa.string()), ("body", pa.binary()), ("sha256", pa.string()),
+    ("location", pa.string()),
+])
+
+
 def language_label(metadata: dict) -> str | None:
     """The ``xxx_Scrp`` label the language stage gave a document, or None before that stage."""
     language, script = metadata.get("language"), metadata.get("language_script")
     return f"{language}_{script}" if language and script else None
+
+
+def consent_lines(statements: list[dict] | None) -> list[str]:
+    """``clearweb why``'s lines for a document's consent statements, opt-outs marked."""
+    return [f"{'OPT-OUT ' if s.get('opt_out') else ''}{s.get('signal')} {s.get('value')!r} from {s.get('source')}"
+            for s in statements or []]

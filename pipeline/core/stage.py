@@ -124,6 +124,11 @@ class BuildsPhases(StageSettings):
         """Files or folders this stage makes that later stages use, by name (none by default)."""
         return {}
 
+    def artifact_digest(self, name: str, path: Path, run_dir: Path) -> str | None:
+        """What the lineage of the stages using this artifact records of it, for this run: None
+        hashes all of it; an artifact several runs share may hash only the part this run uses."""
+        return None
+
     def check(self, ctx: StageContext) -> None:
         """Checks that need more than the config (a model's label set): before any task runs."""
 

@@ -58,3 +58,9 @@ def merged_stats(logs: Path) -> tuple[list[StepTotals], int]:
     steps = [StepTotals(step.name, _total(step.time_stats),
                         {key: _total(value) for key, value in step.stats.items()}) for step in merged.stats]
     return steps, len(files)
+
+
+def removed_per_reason(stats: dict[str, float]) -> dict[str, int]:
+    """Documents a filter removed, per ``removed_by`` (datatrove's ``dropped_<reason>`` stats)."""
+    return {k.removeprefix(DROPPED_PREFIX): int(v) for k, v in stats.items()
+            if k.startswith(DROPPED_PREFIX) and k != DROPPED_PREFIX.rstrip("_")}

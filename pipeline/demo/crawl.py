@@ -4,7 +4,9 @@ The layout mirrors Common Crawl (``crawl-data/<crawl>/segments/.../warc/*.warc.g
 per record, request + response pairs, a warcinfo record first), so the fetch stage reads the demo
 through exactly the code path it uses for a real crawl id. Besides the HTML pages, each shard holds
 records the reader must skip and count: images, PDFs, 404s and redirects. Record ids and dates are
-derived from the URL, so the same demo gives the same documents on every machine.
+derived from the URL, so the same demo gives the same documents on every machine. Like Common Crawl,
+the demo also archives the robots.txt answers its crawl saw (``robotstxt.paths.gz``, one WARC file),
+for the robots stage's crawl-time policy.
 """
 
 from __future__ import annotations
@@ -22,7 +24,7 @@ from warcio.warcwriter import WARCWriter
 
 from clearweb.pipeline.demo.corpus import all_labels
 from clearweb.pipeline.demo.server import Response
-from clearweb.pipeline.demo.site import Host, Page, build_hosts, build_pages
+from clearweb.pipeline.demo.site import Host, Page, build_hosts, build_pages, crawl_time_robots
 
 CRAWL_ID = "CC-MAIN-DEMO"
 SHARDS = 4
@@ -39,6 +41,10 @@ class DemoCrawl:
     @property
     def paths_file(self) -> Path:
         return self.root / "crawl-data" / CRAWL_ID / "warc.paths.gz"
+
+    @property
+    def robotstxt_paths_file(self) -> Path:
+        return self.root / "crawl-data" / CRAWL_ID / "robotstxt.paths.gz"
 
     def routes(self) -> dict[tuple[str, str], list[Response]]:
         """Per-host robots.txt (and tdmrep.json) behaviour for the loopback server."""
@@ -115,6 +121,27 @@ def _write_shard(path: Path, pages: list[Page], first_index: int) -> None:
                                 [("Location", page.url), ("Content-Type", "text/html")], b"", index, None)
 
 
+def _write_robotstxt_archive(path: Path, hosts: list[Host]) -> None:
+    """The crawl's robots.txt fetches, as Common Crawl archives them: request and response records."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    with open(path, "wb") as handle:
+        writer = WARCWriter(handle, gzip=True)
+        writer.write_record(writer.create_warcinfo_record(path.name, {"software": "clearweb demo",
+                                                                      "isPartOf": f"{CRAWL_ID}/robotstxt"}))
+        for index, host in enumerate(hosts):
+            for robots_path, capture in crawl_time_robots(index, host.robots):
+                url = f"http://{host.name}{robots_path}"
+                headers = [("Content-Type", "text/plain")] + ([("Location", capture.location)] if capture.location else [])
+                status = {200: "200 OK", 301: "301 Moved Permanently", 404: "404 Not Found",
+                          503: "503 Service Unavailable"}[capture.status]
+                response = writer.create_warc_record(
+                    url, "response", payload=io.BytesIO(capture.body.encode()),
+                    http_headers=StatusAndHeaders(status, headers, protocol="HTTP/1.1"),
+                    warc_headers_dict={"WARC-Record-ID": _record_id(url + capture.date, "robotstxt"),
+                                       "WARC-Date": capture.date})
+                writer.write_record(response)
+
+
 def write_crawl(root: Path, shards: int = SHARDS) -> DemoCrawl:
     """Generate the demo crawl under ``root``; returns what the server and tests need to know."""
     hosts = build_hosts(all_labels())
@@ -131,4 +158,7 @@ def write_crawl(root: Path, shards: int = SHARDS) -> DemoCrawl:
     crawl = DemoCrawl(root, hosts, pages, shard_paths)
     crawl.paths_file.parent.mkdir(parents=True, exist_ok=True)
     crawl.paths_file.write_bytes(gzip.compress(("\n".join(shard_paths) + "\n").encode(), mtime=0))
+    robotstxt = f"crawl-data/{CRAWL_ID}/segments/{_SEGMENT}/robotstxt/{CRAWL_ID}-20261101000000-00000.warc.gz"
+    _write_robotstxt_archive(root / robotstxt, hosts)
+    crawl.robotstxt_paths_file.write_bytes(gzip.compress(f"{robotstxt}\n".encode(), mtime=0))
     return crawl

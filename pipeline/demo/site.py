@@ -5,8 +5,11 @@ registered-domain logic has real public suffixes to work on (``co.uk``, ``com.br
 realistic enough for trafilatura to have work to do: navigation, a cookie banner, an article body
 and a footer. A seeded random generator decides which pages carry the compliance cases the later
 filters must catch: TDM reservations and ``noai`` (as meta tags and as HTTP headers), Creative
-Commons license links, emails/phones/IBANs/IPs, and a few abusive pages. Robots.txt behaviour varies
-by host: open, AI crawlers banned, banned by path, 404, 5xx, slow, redirecting.
+Commons license links, IETF aipref ``Content-Usage`` headers, emails/phones/IBANs/IPs, and a few
+abusive pages. Robots.txt behaviour varies by host: open, AI crawlers banned, banned by path, 404,
+5xx, slow, redirecting, and preference lines (aipref ``Content-Usage`` rules by path, Cloudflare's
+``Content-Signal``). ``crawl_time_robots`` says what each host's robots.txt was when the demo crawl
+took its pages, for the crawl's archived robots.txt files.
 """
 
 from __future__ import annotations
@@ -113,8 +116,46 @@ def _robots_for(index: int) -> RobotsSpec:
     special = {7: RobotsSpec("server_error", status=503, body="Service unavailable"),
                13: RobotsSpec("slow", body="User-agent: *\nDisallow: /private/\n", delay_s=2.0),
                19: RobotsSpec("redirect", status=301, redirect_to="/robots-moved.txt",
-                              body="User-agent: Google-Extended\nDisallow: /\n")}
+                              body="User-agent: Google-Extended\nDisallow: /\n"),
+               23: RobotsSpec("content_usage", body="User-agent: *\nAllow: /\nContent-Usage: / train-ai=n\n"
+                              "Content-Usage: /blog/ train-ai=y\n"),
+               26: RobotsSpec("content_signal", body="User-agent: *\nContent-Signal: search=yes, ai-train=no\n"
+                              "Allow: /\n"),
+               29: RobotsSpec("content_signal_allows", body="User-agent: *\nContent-Signal: search=yes, ai-train=yes\n"
+                              "Disallow: /search\n")}
     return special.get(index, variants[index % len(variants)])
+
+
+@dataclass(frozen=True)
+class Capture:
+    """One robots.txt fetch of the demo crawl, for its archive: when, what answered, and a redirect."""
+
+    date: str
+    status: int = 200
+    body: str = ""
+    location: str | None = None
+
+
+def crawl_time_robots(index: int, robots: RobotsSpec) -> list[tuple[str, Capture]]:
+    """(path, capture) of a host's robots.txt fetches while the demo crawl ran (2015-2024): mostly
+    what it serves today, with the differences that make the two policies disagree. A few open
+    hosts kept CCBot out of /private/ then; the host that is down today disallowed /articles/; one
+    host added a /blog/ rule in 2020 (pages fetched later are judged by it); one host's robots.txt
+    was never archived."""
+    first = "2014-12-31T00:00:00Z"
+    if index == 37:
+        return []
+    if index == 0:
+        return [("/robots.txt", Capture(first, body=robots.body)),
+                ("/robots.txt", Capture("2020-01-01T00:00:00Z", body=robots.body + "Disallow: /blog/\n"))]
+    if robots.kind == "server_error":
+        return [("/robots.txt", Capture(first, body="User-agent: *\nDisallow: /articles/\n"))]
+    if robots.redirect_to:
+        return [("/robots.txt", Capture(first, status=301, location=robots.redirect_to)),
+                (robots.redirect_to, Capture(first, body=robots.body))]
+    if robots.kind == "open" and index % 4 == 0:
+        return [("/robots.txt", Capture(first, body="User-agent: CCBot\nDisallow: /private/\n"))]
+    return [("/robots.txt", Capture(first, status=robots.status, body=robots.body))]
 
 
 def _tdmrep_for(index: int, host: str) -> str | None:
@@ -216,6 +257,12 @@ def build_pages(hosts: list[Host]) -> list[Page]:
             elif rng.random() < 0.04:
                 headers.append(("tdm-reservation", "1"))
                 cases.append("tdm_header")
+            if len(pages) % 23 == 5:  # a deterministic spread, leaving the random draws above as they were
+                headers.append(("Content-Usage", "train-ai=n, search=y"))
+                cases.append("content_usage_header")
+            elif len(pages) % 23 == 17:
+                headers.append(("Content-Usage", "search=n"))  # states something, but not about training
+                cases.append("content_usage_other")
             if host.license:
                 cases.append("license")
             section = ("articles", "blog", "private")[number % 3] if number % 5 else "articles"
