@@ -127,3 +127,29 @@ stages:
     out = capsys.readouterr().out
     assert re.search(r"fetch\s+│\s+running\s+│\s+2\s+│\s+1\s+│\s+1\s+│\s+0", out)
     assert "fetch task 1 failed" in out and "b.warc.gz: download failed" in out
+
+
+def removed_rows(folder, reason):
+    return [row for path in sorted(folder.rglob("*.parquet")) for row in pq.read_table(path).to_pylist()
+            if row["removed_by"] == reason]
+
+
+def test_why_prints_every_consent_signal(run, capsys):
+    by_line = removed_rows(run / "robots" / "removed", "content_usage")[0]
+    assert main(["why", str(run), by_line["url"]]) == 0
+    out = capsys.readouterr().out
+    assert "removed by stage robots: content_usage" in out
+    assert "signal: OPT-OUT content-usage 'train-ai=n' from robots.txt line 3 (" in out
+    by_header = removed_rows(run / "compliance" / "removed", "content_usage")[0]
+    assert main(["why", str(run), by_header["id"]]) == 0
+    out = capsys.readouterr().out
+    assert "evidence: http header: Content-Usage: train-ai=n, search=y" in out
+    assert "signal: OPT-OUT content-usage 'train-ai=n, search=y' from http header" in out
+    crawl_time = next(row for row in removed_rows(run / "robots" / "removed", "robots")
+                      if row["robots_rule"].startswith("crawl-time robots.txt (CC-MAIN-DEMO"))
+    assert main(["why", str(run), crawl_time["url"]]) == 0
+    assert "rule: crawl-time robots.txt (CC-MAIN-DEMO, fetched 20" in capsys.readouterr().out
+    kept = next(row for path in sorted((run / "compliance" / "output").rglob("*.parquet"))
+                for row in pq.read_table(path).to_pylist() if row.get("consent"))
+    assert main(["why", str(run), kept["id"]]) == 0
+    assert "  signal: " in capsys.readouterr().out
