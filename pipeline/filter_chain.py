@@ -28,6 +28,13 @@ class FilterChainSettings(BuildsPhases):
     def wants(self) -> set[str]:
         return set().union(*(settings.wants() for _, settings in self.enabled_filters()))
 
+    def check(self, ctx: StageContext) -> None:
+        for f, settings in self.enabled_filters():
+            try:
+                settings.check(ctx)
+            except ValueError as exc:
+                raise ValueError(f"{f.name}: {exc}") from None
+
     def phases(self, ctx: StageContext) -> list[Phase]:
         def build() -> list[PipelineStep]:
             steps: list[PipelineStep] = [ctx.reader()]

@@ -109,7 +109,8 @@ def _consent(section: dict) -> str:
     removed = [[reason, count] for reason, count in sorted(section["removed"].items())]
     return (f'<h3>Consent signals and licenses</h3><p>Honoured opt-outs: {esc(", ".join(section["honoured"]))}; '
             f'documents without page signals (no HTML): {section["without_page_signals"]:,}; with an unreadable '
-            f'tdmrep.json: {section["unreadable_tdmrep"]:,}.</p><div class="grid">'
+            f'tdmrep.json: {section["unreadable_tdmrep"]:,}, whose tdmrep.json was never fetched: '
+            f'{section["unchecked_tdmrep"]:,}.</p><div class="grid">'
             f'{bar_chart(sorted(section["license_distribution"].items(), key=lambda kv: -kv[1]))}'
             f'{table(["signal, opt-out or policy", "documents removed"], removed)}</div>')
 

@@ -25,7 +25,7 @@ from datatrove.data import Document, DocumentsPipeline
 from datatrove.pipeline.base import PipelineStep
 
 from clearweb.pipeline.core.contract import ROBOTS_CAPTURE
-from clearweb.pipeline.core.provenance import origin_of
+from clearweb.pipeline.core.provenance import origin_of, registered_domain
 from clearweb.pipeline.core.stats import DOCUMENTS_READ
 from clearweb.pipeline.fetch import ShardReader
 from clearweb.pipeline.records import Record, Skipped, iter_warc
@@ -44,12 +44,13 @@ def capture_item(record, max_bytes: int) -> Record | Skipped:
         return Skipped("skipped_no_http_headers")
     url = record.rec_headers.get_header("WARC-Target-URI")
     status = http.get_statuscode() or ""
-    if not url or not status.isdigit():
-        return Skipped("invalid_record", f"{url}: no target URI or HTTP status")
+    date = record.rec_headers.get_header("WARC-Date")
+    if not url or not status.isdigit() or not date:
+        return Skipped("invalid_record", f"{url}: no target URI, HTTP status or WARC-Date")
     body = record.content_stream().read(max_bytes)
     location = http.get_header("Location")
     return {"text": "", "id": record.rec_headers.get_header("WARC-Record-ID"), "url": url,
-            "fetch_date": record.rec_headers.get_header("WARC-Date"), "status": int(status),
+            "fetch_date": date, "status": int(status),
             "content_type": http.get_header("Content-Type"), "body": body,
             "location": urljoin(url, location.strip()) if location and location.strip() else None}
 
@@ -71,7 +72,9 @@ class RobotsArchiveReader(ShardReader):
 
 def fetched_origins(folder: Path) -> set[str]:
     """Origins of the documents in the fetch output: unique ``scheme://authority`` prefixes first
-    (in Arrow), so ``origin_of`` runs once per distinct prefix, not per document."""
+    (in Arrow), so ``origin_of`` runs once per distinct prefix, not per document. Every archive
+    task reads the whole output's URL column: fine up to a few hundred million documents; beyond,
+    the origin list of the robots stage's first phase would be the one to share."""
     prefixes: set[str] = set()
     for path in sorted(folder.rglob("*.parquet")):
         urls = pq.read_table(path, columns=["url"]).column("url")
@@ -80,8 +83,15 @@ def fetched_origins(folder: Path) -> set[str]:
     return {origin for origin in map(origin_of, prefixes) if origin}
 
 
+def origin_host(origin: str) -> str:
+    """``www.a.de`` for ``https://www.a.de:8443``, ``[::1]`` for ``http://[::1]``."""
+    authority = origin.split("://", 1)[1]
+    return authority if authority.endswith("]") else authority.rsplit(":", 1)[0] if ":" in authority else authority
+
+
 class CaptureCollector(PipelineStep):
-    """Keeps the captures of the fetched origins and writes them to ``{folder}/{rank:05d}.parquet``."""
+    """Keeps the captures of the fetched origins' sites (their registered domains: a robots.txt
+    redirect mostly leads to the site's other origin) in ``{folder}/{rank:05d}.parquet``."""
 
     type = "🤖 - ROBOTS"
     name = "🗄 robots.txt captures"
@@ -95,14 +105,14 @@ class CaptureCollector(PipelineStep):
 
     def run(self, data: DocumentsPipeline, rank: int = 0, world_size: int = 1) -> DocumentsPipeline:
         with self.track_time():
-            origins = fetched_origins(Path(self.fetch_output))
+            sites = {registered_domain(origin_host(origin)) for origin in fetched_origins(Path(self.fetch_output))}
         rows = []
         for document in data:
             with self.track_time():
                 capture = document.metadata
                 origin = origin_of(capture["url"])
-                if origin not in origins:
-                    self.stat_update("other_origins")
+                if origin is None or registered_domain(origin_host(origin)) not in sites:
+                    self.stat_update("other_sites")
                     continue
                 body = capture["body"]
                 rows.append({"crawl": self.crawls[capture["source_file"]], "origin": origin,

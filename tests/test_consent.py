@@ -66,11 +66,13 @@ def test_malformed_tdmrep(body, message):
         parse_tdmrep(body)
 
 
-def snapshot_with_tdmrep(folder, tdmrep: dict[str, str]):
+def snapshot_with_tdmrep(folder, tdmrep: dict[str, str | None]):
+    """A snapshot whose origins answer tdmrep.json with these bodies (None: 404, no file)."""
     rows = [SnapshotEntry.combine(RobotsFetch(origin, origin + "/robots.txt", None, "2026-12-01T00:00:00Z", 404, None,
                                               None, None, "unavailable"),
                                   RobotsFetch(origin, origin + "/.well-known/tdmrep.json", None, "2026-12-01T00:00:00Z",
-                                              200, body, "-", None, "ok"))
+                                              200 if body else 404, body, "-" if body else None, None,
+                                              "ok" if body else "unavailable"))
             for origin, body in tdmrep.items()]
     write_part(folder / "00000.parquet", rows)
     return str(folder)
@@ -97,7 +99,7 @@ FILE_OPEN = '[{"location": "/", "tdm-reservation": 0}]'
     (None, {"tdm_policy_meta": "https://p/x"}, False, None),  # a policy alone reserves nothing
 ])
 def test_tdmrep_precedence_and_inheritance(tmp_path, file, signals, reserved, deciding):
-    snapshot = snapshot_with_tdmrep(tmp_path, {"http://site.example": file} if file else {})
+    snapshot = snapshot_with_tdmrep(tmp_path, {"http://site.example": file})
     document = doc(**signals)
     result = ConsentFilter(snapshot_dir=snapshot).filter(document)
     assert result == ((False, "tdm_reservation") if reserved else True)
@@ -195,8 +197,8 @@ def test_an_unreadable_tdmrep_json_fails_closed(tmp_path):
     document = doc()
     assert ConsentFilter(snapshot_dir=snapshot).filter(document) == (False, "tdmrep_unreadable")
     assert "not JSON" in document.metadata["compliance_evidence"]
-    step = ConsentFilter(snapshot_dir=snapshot, on_unreadable_tdmrep="keep")
-    assert step.filter(doc()) is True and step.stats["docs_with_unreadable_tdmrep"].total == 1
+    step = ConsentFilter(snapshot_dir=snapshot, on_unchecked_tdmrep="keep")
+    assert step.filter(doc()) is True and step.stats["docs_with_tdmrep_unreadable"].total == 1
 
 
 def test_documents_without_html_are_unknown_and_checked_against_the_file(tmp_path):
@@ -235,3 +237,52 @@ def test_tdmrep_json_served_by_loopback_server(tmp_path):
         "tdmrep.json rule 0 (location /archive/*): tdm-reservation 1; tdm-policy https://press.example/p")
     assert step.filter(doc(f"http://{host}/news/today.html")) is True
     assert step.filter(doc("http://other.example/archive/x")) is True  # 404 tdmrep.json: no rules
+
+
+def test_an_origin_whose_tdmrep_json_was_never_fetched_fails_closed(tmp_path):
+    crawled_without = SnapshotEntry.combine(RobotsFetch("http://site.example", "http://site.example/robots.txt", None,
+                                                        "2026-12-01T00:00:00Z", 404, None, None, None, "unavailable"),
+                                            None)
+    write_part(tmp_path / "00000.parquet", [crawled_without])
+    step = ConsentFilter(snapshot_dir=str(tmp_path))
+    document = doc()
+    assert step.filter(document) == (False, "tdmrep_unchecked")
+    assert "never fetched" in document.metadata["compliance_evidence"]
+    assert step.filter(doc("http://elsewhere.example/a")) == (False, "tdmrep_unchecked")  # no snapshot entry
+    assert ConsentFilter(snapshot_dir=str(tmp_path), on_unchecked_tdmrep="keep").filter(doc()) is True
+    assert ConsentFilter(snapshot_dir=str(tmp_path), honour=["noai"]).filter(doc()) is True  # tdmrep not honoured
+
+
+def test_an_html_page_where_tdmrep_json_should_be_is_no_file(tmp_path):
+    snapshot = snapshot_with_tdmrep(tmp_path, {"http://site.example": "<!DOCTYPE html><html>Not found</html>"})
+    step = ConsentFilter(snapshot_dir=snapshot)
+    assert step.filter(doc()) is True and step.stats["tdmrep_not_json"].total == 1
+
+
+def test_signals_of_an_older_layout_fail_the_task():
+    from clearweb.pipeline.core.errors import InputError
+
+    old = Document(text="t", id="old", metadata={"url": "http://a.example/", "signals": {
+        "tdm_reservation": True, "tdm_policy": None, "noai": False, "noimageai": False, "license_urls": []}})
+    with pytest.raises(InputError, match="recompute the fetch stage"):
+        ConsentFilter().filter(old)
+
+
+@pytest.mark.parametrize("label", ["all", "bots", "tdm", "ai", "genai"])
+def test_earlier_drafts_categories_that_contain_training(label):
+    assert ConsentFilter().filter(doc(content_usage=f"{label}=n")) == (False, "content_usage")
+
+
+def test_tdmrep_is_checked_only_with_a_robots_stage(tmp_path):
+    from clearweb.pipeline.config import load_config
+    from clearweb.pipeline.core.errors import ConfigError
+    from clearweb.pipeline.stages import stage_graph
+
+    (tmp_path / "d.jsonl").write_text('{"id": "1", "text": "t", "url": "http://a.example/"}\n')
+    config = tmp_path / "c.yaml"
+    config.write_text(f"run_dir: {tmp_path / 'run'}\nstages:\n  fetch: {{inputs: [{{path: {tmp_path / 'd.jsonl'}}}]}}\n"
+                      "  compliance: {toxicity: null, pii: null}\n")
+    with pytest.raises(ConfigError, match="stages.compliance: consent: .*add a robots stage"):
+        stage_graph(load_config(config), str(config))
+    config.write_text(config.read_text().replace("{toxicity: null", "{consent: {fetch_tdmrep: false}, toxicity: null"))
+    assert [planned.name for planned in stage_graph(load_config(config), str(config))] == ["fetch", "compliance"]

@@ -28,7 +28,7 @@ executor: {{tasks: 1, workers: 1}}
 stages:
   fetch: {{inputs: [{{path: "{inputs}"}}]}}
   language: {{threshold: 0.3}}
-  compliance: {{consent: {{on_missing_url: {keep}}}, toxicity: null, pii: null}}
+  compliance: {{consent: {{on_missing_url: {keep}, fetch_tdmrep: false}}, toxicity: null, pii: null}}
 """
 
 

@@ -348,3 +348,41 @@ def test_a_shared_snapshot_grows_by_the_origins_it_lacks(tmp_path, capsys):
     capsys.readouterr()
     assert main(["run", str(tmp_path / "first.yaml")]) == 0
     assert "stale" not in capsys.readouterr().err
+
+
+def test_preference_lines_without_path_or_group_and_with_tabs(tmp_path):
+    write_part(tmp_path / "00000.parquet", [
+        fetch_row("http://nopath.example", body="User-agent: *\nContent-Usage: train-ai=n\n"),
+        fetch_row("http://global.example", body="Content-Signal: ai-train=no\n\nUser-agent: GPTBot\nAllow: /\n"),
+        fetch_row("http://tab.example", body="User-agent: *\nContent-Usage: /news/\ttrain-ai=n, search=y\n")])
+    for url, agents in (("http://nopath.example/a", ["CCBot"]), ("http://global.example/a", ["GPTBot", "CCBot"]),
+                        ("http://tab.example/news/1", ["CCBot"])):
+        result, metadata, _ = decide(tmp_path, url, agents=agents)
+        assert result[1] in ("content_usage", "content_signal"), url
+        assert metadata["consent"][0]["opt_out"] is True
+    assert decide(tmp_path, "http://tab.example/blog/1", agents=["CCBot"])[0] is True
+
+
+def test_archive_keeps_the_sites_other_origins_so_redirects_resolve(tmp_path):
+    from clearweb.filters.robots.crawl_time import CrawlTimeSnapshot
+    from clearweb.pipeline.core.writer import DocumentWriter
+    from clearweb.pipeline.robots_archive import CaptureCollector
+
+    list(DocumentWriter(str(tmp_path / "fetch")).run(iter([Document(text="t", id="1", metadata={
+        "url": "http://zeitung-a.de/news/1"})])))
+
+    def capture(url, status, body=b"", location=None):
+        return Document(text="", id=url, metadata={
+            "url": url, "fetch_date": "2020-01-01T00:00:00Z", "status": status, "content_type": "text/plain",
+            "body": body, "location": location, "source_file": "crawl-data/CC-MAIN-2020-05/robotstxt/r.warc.gz"})
+
+    collector = CaptureCollector({"crawl-data/CC-MAIN-2020-05/robotstxt/r.warc.gz": "CC-MAIN-2020-05"},
+                                 str(tmp_path / "fetch"), str(tmp_path / "archive"))
+    list(collector.run(iter([capture("http://zeitung-a.de/robots.txt", 301, location="https://WWW.zeitung-a.de:443/robots.txt"),
+                             capture("https://www.zeitung-a.de/robots.txt", 200, b"User-agent: *\nDisallow: /news/\n"),
+                             capture("http://other-b.de/robots.txt", 200, b"User-agent: *\nDisallow: /\n")])))
+    assert collector.stats["other_sites"].total == 1
+    archive = CrawlTimeSnapshot.read(tmp_path / "archive")
+    assert len(archive) == 2
+    entry = archive.entry("CC-MAIN-2020-05", "http://zeitung-a.de", "2020-02-01T00:00:00Z")
+    assert entry.outcome == "ok" and "Disallow: /news/" in entry.body  # followed across origins, URL normalised

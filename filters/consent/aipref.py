@@ -10,16 +10,18 @@ Content Signals (contentsignals.org) is a robots.txt line ``Content-Signal: sear
 a comma list of ``key=value`` with values ``yes``/``no``; absent keys grant and restrict nothing.
 
 The labels that mean "do not train on this" are ``train-ai`` (aipref) and ``ai-train`` (Content
-Signals); ``train-genai``, the generative-training category of earlier aipref drafts (a subset of
-``train-ai``), is honoured too by default, since a site that wrote it opted out of what we do.
+Signals). The vocabulary changed between drafts, and sites wrote what was current: ``tdm`` > ``ai``
+> ``genai`` (-00, -01), ``all`` and ``bots`` above ``train-ai`` > ``train-genai`` (-02 to -04).
+Each of those categories contains training a generative model, so an ``n`` to any of them is
+honoured by default too (``usage_labels`` narrows it); ``search`` and other uses are not.
 """
 
 from __future__ import annotations
 
 import http_sf
 
-#: aipref categories whose ``n`` is an AI-training opt-out, by default
-TRAINING_LABELS = ("train-ai", "train-genai")
+#: aipref categories, of the current draft and earlier ones, whose ``n`` is an AI-training opt-out
+TRAINING_LABELS = ("train-ai", "train-genai", "ai", "genai", "tdm", "all", "bots")
 #: Content Signals keys whose ``no`` is an AI-training opt-out
 TRAINING_SIGNALS = ("ai-train",)
 

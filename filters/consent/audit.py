@@ -14,7 +14,9 @@ def consent_report(view: StageView) -> dict:
                                      if k.startswith(LICENSE_PREFIX)},
             "removed": removed_per_reason(stats), "honoured": view.settings.consent.honour,
             "without_page_signals": int(stats.get("no_signals", 0)),
-            "unreadable_tdmrep": int(stats.get("docs_with_unreadable_tdmrep", 0))}
+            "unreadable_tdmrep": int(stats.get("docs_with_tdmrep_unreadable", 0)),
+            "unchecked_tdmrep": int(stats.get("docs_with_tdmrep_unchecked", 0)),
+            "soft_404_tdmrep_origins": int(stats.get("tdmrep_not_json", 0))}
 
 
 def consent_explain(row: dict, view: StageView) -> list[str]:

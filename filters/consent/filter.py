@@ -17,10 +17,15 @@ never a guess), and one not in ``allowed_licenses`` (or NC/ND under the ``commer
 removed as ``license``.
 
 What cannot be checked is not kept: a document without URL is removed as ``no_provenance``
-(``on_missing_url: keep`` keeps it), and one whose origin serves a tdmrep.json that does not parse
-as ``tdmrep_unreadable`` (``on_unreadable_tdmrep: keep`` reads it as absent); both are counted
-either way. Documents without page signals (Parquet/JSONL inputs) are checked against what
-exists: the tdmrep.json file and the robots.txt statements.
+(``on_missing_url: keep`` keeps it); when tdmrep.json files are read (a robots snapshot is given),
+one whose origin serves a tdmrep.json that does not parse is removed as ``tdmrep_unreadable``, and
+one whose origin's file was never fetched (no snapshot entry, a URL without http(s) origin, an
+entry crawled without tdmrep.json) as ``tdmrep_unchecked`` (``on_unchecked_tdmrep: keep`` reads
+both as absent); all are counted either way. A 2xx answer that is HTML (a soft 404) is no
+tdmrep.json: absent, counted as ``tdmrep_not_json``. Documents without page signals (Parquet/JSONL
+inputs) are checked against what exists: the tdmrep.json file and the robots.txt statements.
+Signals in the layout of clearweb before per-source keys fail the task with a line saying to
+recompute the fetch stage: read as they are, they would state nothing.
 """
 
 from __future__ import annotations
@@ -41,6 +46,7 @@ from clearweb.filters.consent.tdmrep import (
     resolve,
 )
 from clearweb.filters.robots.filter import NO_PROVENANCE
+from clearweb.pipeline.core.errors import InputError
 from clearweb.pipeline.core.filter_step import FilterStep
 from clearweb.pipeline.core.provenance import origin_of
 
@@ -49,6 +55,8 @@ LICENSE_PREFIX = "license:"
 #: signals ``honour`` may name, with the removal reason each gives, in decision order
 SIGNALS = {"tdmrep": "tdm_reservation", "content_usage": "content_usage", "noai": "noai"}
 UNREADABLE_TDMREP = "tdmrep_unreadable"
+UNCHECKED_TDMREP = "tdmrep_unchecked"
+_NO_FILE = TdmRepRules([])  # the origin was asked and has no tdmrep.json: no rules
 
 
 def _statement(source: str, signal: str, value: str, opt_out: bool) -> dict:
@@ -62,7 +70,7 @@ class ConsentFilter(FilterStep):
     def __init__(self, honour: tuple[str, ...] | list[str] = tuple(SIGNALS),
                  usage_labels: tuple[str, ...] | list[str] = TRAINING_LABELS,
                  allowed_licenses: list[str] | None = None, preset: str | None = None,
-                 snapshot_dir: str | None = None, on_missing_url: str = "drop", on_unreadable_tdmrep: str = "drop",
+                 snapshot_dir: str | None = None, on_missing_url: str = "drop", on_unchecked_tdmrep: str = "drop",
                  exclusion_writer: DiskWriter | None = None):
         super().__init__(exclusion_writer)
         self.honour = set(honour)
@@ -71,23 +79,49 @@ class ConsentFilter(FilterStep):
         self.preset = preset
         self.snapshot_dir = snapshot_dir
         self.on_missing_url = on_missing_url
-        self.on_unreadable_tdmrep = on_unreadable_tdmrep
-        self._tdmrep: dict[str, TdmRepRules | str] | None = None  # origin -> rules, or what is wrong with its file
+        self.on_unchecked_tdmrep = on_unchecked_tdmrep
+        #: origin -> its rules (``_NO_FILE`` when it has none), what is wrong with its file, or None
+        #: when its file was never fetched; origins the snapshot lacks are absent
+        self._tdmrep: dict[str, TdmRepRules | str | None] | None = None
 
-    def _tdmrep_files(self) -> dict[str, TdmRepRules | str]:
+    def _tdmrep_files(self) -> dict[str, TdmRepRules | str | None]:
         if self._tdmrep is None:
             self._tdmrep = {}
             if self.snapshot_dir and Path(self.snapshot_dir).is_dir():
                 from clearweb.filters.robots.snapshot import TDMREP_COLUMNS, read_snapshot
 
                 for origin, entry in read_snapshot(self.snapshot_dir, TDMREP_COLUMNS).items():
-                    if entry.tdmrep_status is None or not 200 <= entry.tdmrep_status < 300 or not entry.tdmrep_body:
-                        continue
-                    try:
-                        self._tdmrep[origin] = TdmRepRules(parse_tdmrep(entry.tdmrep_body))
-                    except TdmRepError as exc:
-                        self._tdmrep[origin] = str(exc)
+                    self._tdmrep[origin] = self._file_of(entry)
         return self._tdmrep
+
+    def _file_of(self, entry) -> TdmRepRules | str | None:
+        if entry.tdmrep_status is None:
+            return None if entry.tdmrep_error is None else _NO_FILE  # never fetched, or unreachable
+        if not 200 <= entry.tdmrep_status < 300 or not (entry.tdmrep_body or "").strip():
+            return _NO_FILE
+        if entry.tdmrep_body.lstrip().startswith("<"):
+            self.stat_update("tdmrep_not_json")  # a soft 404: an HTML page where the file would be
+            return _NO_FILE
+        try:
+            return TdmRepRules(parse_tdmrep(entry.tdmrep_body))
+        except TdmRepError as exc:
+            return str(exc)
+
+    def _tdmrep_problem(self, url: str) -> tuple[str, str] | None:
+        """(removed_by, evidence) when the origin's tdmrep.json could not be checked."""
+        if not self.snapshot_dir or "tdmrep" not in self.honour:
+            return None
+        origin = origin_of(url)
+        files = self._tdmrep_files()
+        if origin is None or origin not in files:
+            where = f"no robots snapshot entry for {origin}" if origin else f"no http(s) origin in {url[:200]}"
+            return UNCHECKED_TDMREP, f"the origin's tdmrep.json was not checked: {where}"
+        found = files[origin]
+        if found is None:
+            return UNCHECKED_TDMREP, f"the tdmrep.json of {origin} was never fetched (crawl it: clearweb robots fetch RUN)"
+        if isinstance(found, str):
+            return UNREADABLE_TDMREP, f"the origin's tdmrep.json cannot be read: {found}"
+        return None
 
     def _tdm_statements(self, url: str, signals: dict | None, statements: list[dict]) -> str | None:
         """Adds the TDMRep statements; returns the evidence when the resolved reservation is 1."""
@@ -144,6 +178,10 @@ class ConsentFilter(FilterStep):
         signals = doc.metadata.get("signals")
         if signals is None:
             self.stat_update("no_signals")
+        elif "tdm_reservation" in signals:
+            raise InputError(f"document {doc.id}: its signals have the layout of an older clearweb (no per-source "
+                             "keys), which this filter would read as stating nothing; recompute the fetch stage "
+                             "(clearweb run CONFIG --rerun-stale, or delete RUN/fetch)")
         license_id = license_of(signals.get("license_urls") if signals else None)
         doc.metadata["license"] = license_id
         self.stat_update(f"{LICENSE_PREFIX}{license_id}")
@@ -160,12 +198,13 @@ class ConsentFilter(FilterStep):
             if evidence[signal] and signal in self.honour:
                 doc.metadata["compliance_evidence"] = evidence[signal]
                 return False, removed_by
-        unreadable = self._tdmrep_files().get(origin_of(url))
-        if isinstance(unreadable, str) and "tdmrep" in self.honour:
-            self.stat_update("docs_with_unreadable_tdmrep")
-            if self.on_unreadable_tdmrep == "drop":
-                doc.metadata["compliance_evidence"] = f"the origin's tdmrep.json cannot be read: {unreadable}"
-                return False, UNREADABLE_TDMREP
+        problem = self._tdmrep_problem(url)
+        if problem is not None:
+            removed_by, evidence = problem
+            self.stat_update(f"docs_with_{removed_by}")
+            if self.on_unchecked_tdmrep == "drop":
+                doc.metadata["compliance_evidence"] = evidence
+                return False, removed_by
         if self.allowed_licenses is not None and license_id not in self.allowed_licenses:
             doc.metadata["compliance_evidence"] = f"license {license_id} not in allowed_licenses"
             return False, "license"

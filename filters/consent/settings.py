@@ -27,16 +27,22 @@ class ConsentSettings(BuildsStep):
     preset: Literal["commercial"] | None = Field(None, description="commercial: also drop NC and ND licenses")
     fetch_tdmrep: bool = Field(True, description="fetch /.well-known/tdmrep.json in the robots crawl")
     on_missing_url: Literal["drop", "keep"] = Field("drop", description="a document without URL: drop or keep")
-    on_unreadable_tdmrep: Literal["drop", "keep"] = Field(
-        "drop", description="the origin's tdmrep.json does not parse: drop (fail closed) or read it as absent")
+    on_unchecked_tdmrep: Literal["drop", "keep"] = Field(
+        "drop", description="the origin's tdmrep.json does not parse or was never fetched: drop (fail closed) "
+        "or read it as absent")
 
     def step(self, ctx: StageContext, removed_dir: Path) -> ConsentFilter:
         snapshot = ctx.artifacts.get(ROBOTS_SNAPSHOT)
         return ConsentFilter(honour=self.honour, usage_labels=self.usage_labels,
                              allowed_licenses=self.allowed_licenses, preset=self.preset,
                              snapshot_dir=str(snapshot) if snapshot else None, on_missing_url=self.on_missing_url,
-                             on_unreadable_tdmrep=self.on_unreadable_tdmrep,
+                             on_unchecked_tdmrep=self.on_unchecked_tdmrep,
                              exclusion_writer=DocumentWriter(str(removed_dir)))
+
+    def check(self, ctx: StageContext) -> None:
+        if self.fetch_tdmrep and "tdmrep" in self.honour and ROBOTS_SNAPSHOT not in ctx.artifacts:
+            raise ValueError("consent reads each origin's /.well-known/tdmrep.json from the robots stage's crawl: "
+                             "add a robots stage, or set consent.fetch_tdmrep: false to use page signals only")
 
     def wants(self) -> set[str]:
         return {"tdmrep"} if self.fetch_tdmrep else set()

@@ -48,5 +48,6 @@ def robots_explain(row: dict, view: StageView) -> list[str]:
     snapshot = view.artifacts[SNAPSHOT]
     entry = read_snapshot(snapshot).get(origin_of(row.get("url"))) if snapshot.is_dir() else None
     if entry is not None:
-        lines.append(f"robots.txt {entry.url} fetched {entry.fetched_at} (HTTP {entry.status}, sha256 {entry.sha256})")
+        lines.append(f"today's robots.txt {entry.url} fetched {entry.fetched_at} (HTTP {entry.status}, "
+                     f"sha256 {entry.sha256})")
     return lines

@@ -4,12 +4,15 @@ Origins are spread over tasks by a stable hash (not by position), so one slow ho
 and a re-run assigns every origin to the same task as before. A snapshot shared by several runs
 grows: each run crawls only the origins missing from it and adds them as a new part named by the
 crawl's start time (``20261203T101500Z-00003.parquet``), so no run's entries overwrite another's
-and, should two runs crawl one origin, the later fetch is the one read. A task whose part was
-written before it was killed finds its origins present when it runs again and adds nothing.
+and, should two runs crawl one origin, the part of the later crawl is the one read. An origin
+crawled before without its tdmrep.json counts as missing when this crawl fetches tdmrep.json. A
+task whose part was written before it was killed finds its origins present when it runs again and
+adds nothing.
 """
 
 from __future__ import annotations
 
+import uuid
 from datetime import datetime, timezone
 from pathlib import Path
 
@@ -18,7 +21,7 @@ from datatrove.pipeline.base import PipelineStep
 
 from clearweb.filters.robots.crawler import CrawlSettings, RobotsCrawler
 from clearweb.filters.robots.origins import read_origins
-from clearweb.filters.robots.snapshot import SnapshotEntry, read_snapshot, write_part
+from clearweb.filters.robots.snapshot import SnapshotEntry, lacking, write_part
 from clearweb.pipeline.core.hashing import stable_hash
 
 TDMREP_PATH = "/.well-known/tdmrep.json"
@@ -46,10 +49,10 @@ class RobotsCrawlStep(PipelineStep):
         self.fetch_tdmrep = fetch_tdmrep
 
     def run(self, data: DocumentsPipeline = None, rank: int = 0, world_size: int = 1) -> DocumentsPipeline:
-        started = datetime.now(timezone.utc).strftime("%Y%m%dT%H%M%SZ")
-        known = read_snapshot(self.snapshot_dir, ["origin"]) if Path(self.snapshot_dir).is_dir() else {}
+        # the start time orders the parts; the random suffix keeps two runs' tasks apart
+        part = f"{datetime.now(timezone.utc).strftime('%Y%m%dT%H%M%SZ')}-{rank:05d}-{uuid.uuid4().hex[:8]}.parquet"
         mine = [origin for origin in read_origins(self.origins_dir) if task_of(origin, world_size) == rank]
-        missing = [origin for origin in mine if origin not in known]
+        missing = lacking(self.snapshot_dir, mine, self.fetch_tdmrep)
         self.stat_update("origins_in_snapshot", value=len(mine) - len(missing))
         crawler = RobotsCrawler(self.settings)
 
@@ -69,5 +72,5 @@ class RobotsCrawlStep(PipelineStep):
                 rows.append(result)
         if rows:
             rows.sort(key=lambda row: row.origin)
-            write_part(Path(self.snapshot_dir) / f"{started}-{rank:05d}.parquet", rows)
+            write_part(Path(self.snapshot_dir) / part, rows)
         yield from data or ()

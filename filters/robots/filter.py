@@ -160,7 +160,8 @@ class RobotsFilter(FilterStep):
 
     def _usage_verdict(self, plan: Plan, path: str, source: str) -> Verdict | None:
         """The preference lines that apply to ``path`` for our agents, as consent statements; the
-        first honoured opt-out (in agent order) removes the document."""
+        first honoured opt-out (in line order) removes the document, blocked for the agents whose
+        groups hold that line."""
         applied: dict[UsageRule, list[str]] = {}
         for rules, agents in plan:
             if rules.usages:

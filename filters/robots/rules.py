@@ -22,7 +22,8 @@ Semantics (RFC 9309, as Google's reference parser implements it):
   a UTF-8 byte order mark before the first line is ignored; ``/robots.txt`` is always allowed.
 
 Preference lines inside a group are kept beside its rules: IETF aipref's ``Content-Usage: /path
-train-ai=n`` (path required) and Cloudflare's ``Content-Signal: [/path] ai-train=no``. For a path,
+train-ai=n`` and Cloudflare's ``Content-Signal: [/path] ai-train=no`` (a line without path applies
+to the whole site); lines before any user-agent line apply to every agent. For a path,
 the longest matching pattern of each kind applies, and every line with that pattern counts (their
 statements combine, any opt-out wins): what they mean is ``clearweb.filters.consent.aipref``'s job.
 
@@ -44,6 +45,7 @@ _PRODUCT_TOKEN = re.compile(r"[A-Za-z_-]*")  # RFC 9309's product-token alphabet
 _AGENT_NAME = re.compile(r"[A-Za-z0-9_-]*")  # what we read from a user-agent line: names in the wild carry digits
 _HEX_ESCAPE = re.compile(r"%[0-9a-fA-F]{2}")
 _PATH_START = re.compile(r"[/?;]")
+_WHITESPACE = re.compile(r"[ \t]+")
 #: preference lines kept per group (aipref, Content Signals), by their lower-case key
 USAGE_KEYS = ("content-usage", "content-signal")
 
@@ -78,14 +80,14 @@ class UsageRule:
         return len(self.pattern.encode())
 
 
-def usage_rule(key: str, value: str, line: int, text: str) -> UsageRule | None:
-    """A preference line's rule; None for a ``Content-Usage`` line without its required path."""
-    first, _, rest = value.partition(" ") if " " in value else value.partition("\t")
+def usage_rule(key: str, value: str, line: int, text: str) -> UsageRule:
+    """A preference line's rule. aipref requires a path before the preferences and Content Signals
+    allows one; a line written without (``Content-Usage: train-ai=n``, seen in the wild and in
+    generators) applies to the whole site: an opt-out is never dropped for its form."""
+    first, *rest = _WHITESPACE.split(value, 1)
     if first.startswith("/"):
-        return UsageRule(key, escape_pattern(first), rest.strip(), line, text)
-    if key == "content-usage":
-        return None
-    return UsageRule(key, "/", value, line, text)  # Content-Signal: the path is optional
+        return UsageRule(key, escape_pattern(first), rest[0].strip() if rest else "", line, text)
+    return UsageRule(key, "/", value, line, text)
 
 
 def escape_pattern(pattern: str) -> str:
@@ -228,14 +230,16 @@ _ALLOW_ALL = CompiledRules([])
 class RobotsTxt:
     """A parsed robots.txt: ``RobotsTxt.parse(text).allowed("GPTBot", url)``."""
 
-    def __init__(self, groups: list[_Group]):
+    def __init__(self, groups: list[_Group], global_usages: list[UsageRule] | None = None):
         self._groups = groups
+        self._global_usages = global_usages or []  # preference lines before any user-agent line
         self._by_agent: dict[str, CompiledRules] = {}
         self._by_groups: dict[tuple[int, ...], CompiledRules] = {}
 
     @classmethod
     def parse(cls, text: str) -> RobotsTxt:
         groups: list[_Group] = []
+        global_usages: list[UsageRule] = []
         current: _Group | None = None
         in_agent_lines = False
         for number, raw in enumerate(text.removeprefix("\ufeff").splitlines(), start=1):
@@ -256,12 +260,11 @@ class RobotsTxt:
                 in_agent_lines = False
                 if current is not None and value:
                     current.rules.append(Rule(key in _ALLOW_KEYS, escape_pattern(value), number, raw.strip()))
-            elif key in USAGE_KEYS:
+            elif key in USAGE_KEYS and value:
                 in_agent_lines = False
-                rule = usage_rule(key, value, number, raw.strip()) if current is not None and value else None
-                if rule is not None:
-                    current.usages.append(rule)
-        return cls(groups)
+                (current.usages if current is not None else global_usages).append(
+                    usage_rule(key, value, number, raw.strip()))
+        return cls(groups, global_usages)
 
     def rules_for(self, agent: str) -> CompiledRules:
         """The merged rules that apply to ``agent`` (its own groups, else ``*``), cached."""
@@ -273,7 +276,7 @@ class RobotsTxt:
             compiled = self._by_groups.get(chosen)
             if compiled is None:  # agents resolving to the same groups share one object
                 rules = [rule for i in chosen for rule in self._groups[i].rules]
-                usages = [rule for i in chosen for rule in self._groups[i].usages]
+                usages = [rule for i in chosen for rule in self._groups[i].usages] + self._global_usages
                 compiled = self._by_groups[chosen] = CompiledRules(rules, usages) if rules or usages else _ALLOW_ALL
             self._by_agent[key] = compiled
         return compiled

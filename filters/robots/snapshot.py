@@ -67,6 +67,15 @@ def read_snapshot(folder: str | Path, columns: list[str] | None = None) -> dict[
     return entries
 
 
+def lacking(folder: str | Path, origins: list[str], tdmrep: bool) -> list[str]:
+    """The origins a crawl must fetch: those without an entry and, when tdmrep.json is wanted,
+    those whose entry was crawled without it (neither a status nor an error for the file)."""
+    columns = ["origin", "tdmrep_status", "tdmrep_error"]
+    known = read_snapshot(folder, columns) if Path(folder).is_dir() else {}
+    return [origin for origin in origins if origin not in known
+            or (tdmrep and known[origin].tdmrep_status is None and known[origin].tdmrep_error is None)]
+
+
 def archive_snapshot(snapshot: Path, archive: Path) -> Path | None:
     """Move a snapshot aside to ``archive/<oldest fetched_at>``; None if there was none to keep.
     Earlier snapshots stay as evidence of what the robots decisions of earlier runs rested on."""

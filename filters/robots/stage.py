@@ -22,7 +22,7 @@ from clearweb.filters.robots.crawl_step import RobotsCrawlStep
 from clearweb.filters.robots.crawler import CrawlSettings
 from clearweb.filters.robots.filter import DEFAULT_AGENTS, RobotsFilter
 from clearweb.filters.robots.origins import OriginCollector, read_origins
-from clearweb.filters.robots.snapshot import read_snapshot
+from clearweb.filters.robots.snapshot import SCHEMA, lacking, read_snapshot
 from clearweb.pipeline.core.contract import ROBOTS_ARCHIVE
 from clearweb.pipeline.core.stage import BuildsPhases, Phase, StageContext
 from clearweb.pipeline.core.writer import DocumentWriter
@@ -62,11 +62,13 @@ class RobotsSettings(BuildsPhases):
 
     def artifact_digest(self, name: str, path: Path, run_dir: Path) -> str | None:
         """The snapshot's entries for this run's origins (all of them before the origins are known):
-        a shared snapshot that grows for other runs leaves this run's stages current."""
+        a shared snapshot that grows for other runs leaves this run's stages current. A robots.txt
+        body enters through its sha256; a tdmrep.json body as it is (they are small)."""
         if name != SNAPSHOT or not path.is_dir():
             return None
-        entries = read_snapshot(path)
-        origins = read_origins(cache_dir(run_dir) / "origins") or sorted(entries)
+        entries = read_snapshot(path, [column for column in SCHEMA.names if column != "body"])
+        folder = cache_dir(run_dir) / "origins"
+        origins = read_origins(folder) if folder.is_dir() else sorted(entries)
         digest = hashlib.sha256()
         for origin in origins:
             entry = entries.get(origin)
@@ -79,20 +81,19 @@ class RobotsSettings(BuildsPhases):
         snapshot = ctx.artifacts[SNAPSHOT]
         crawl_logs = cache_dir(ctx.run_dir) / "crawl" / "logs"
         crawl_tasks = self.crawl.tasks or ctx.tasks
+        fetch_tdmrep = "tdmrep" in ctx.wanted
 
         def cover_origins() -> None:
             """A completed crawl whose snapshot now lacks some of the run's origins (the fetch
-            output changed, the shared snapshot was refreshed or pruned) runs again, for those."""
-            if (crawl_logs / "completions").is_dir():
-                known = read_snapshot(snapshot, ["origin"]) if snapshot.is_dir() else {}
-                if any(origin not in known for origin in read_origins(origins)):
-                    shutil.rmtree(crawl_logs)
+            output changed, the shared snapshot was refreshed or pruned, a later stage now wants
+            tdmrep.json) runs again, for those."""
+            if (crawl_logs / "completions").is_dir() and lacking(snapshot, read_origins(origins), fetch_tdmrep):
+                shutil.rmtree(crawl_logs)
 
         return [
             ctx.phase(lambda: [ctx.reader(), OriginCollector(str(origins))], name="robots_origins",
                       logs=origins / "logs"),
-            ctx.phase(lambda: [RobotsCrawlStep(str(origins), str(snapshot), self.crawl,
-                                               fetch_tdmrep="tdmrep" in ctx.wanted)],
+            ctx.phase(lambda: [RobotsCrawlStep(str(origins), str(snapshot), self.crawl, fetch_tdmrep=fetch_tdmrep)],
                       name="robots_crawl", logs=crawl_logs, tasks=crawl_tasks, invalidate=cover_origins),
         ]
 

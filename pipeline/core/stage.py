@@ -172,6 +172,9 @@ class BuildsStep(StrictModel):
     def step(self, ctx: StageContext, removed_dir: Path) -> PipelineStep:
         """The filter's step, its removed documents written to ``removed_dir``."""
 
+    def check(self, ctx: StageContext) -> None:
+        """Checks that need the stage graph (what earlier stages make): before any task runs."""
+
     def wants(self) -> set[str]:
         """What this filter asks of earlier stages (see ``StageContext.wanted``)."""
         return set()
