@@ -3,7 +3,7 @@
 Origins are spread over tasks by a stable hash (not by position), so one slow host holds one task,
 and a re-run assigns every origin to the same task as before. A snapshot shared by several runs
 grows: each run crawls only the origins missing from it and adds them as a new part named by the
-crawl's start time (``20261203T101500Z-00003.parquet``), so no run's entries overwrite another's
+crawl's start time (``20261203T101500123456Z-00003-9f2c4e1a.parquet``), so no run's entries overwrite another's
 and, should two runs crawl one origin, the part of the later crawl is the one read. An origin
 crawled before without its tdmrep.json counts as missing when this crawl fetches tdmrep.json. A
 task whose part was written before it was killed finds its origins present when it runs again and
@@ -50,7 +50,7 @@ class RobotsCrawlStep(PipelineStep):
 
     def run(self, data: DocumentsPipeline = None, rank: int = 0, world_size: int = 1) -> DocumentsPipeline:
         # the start time orders the parts; the random suffix keeps two runs' tasks apart
-        part = f"{datetime.now(timezone.utc).strftime('%Y%m%dT%H%M%SZ')}-{rank:05d}-{uuid.uuid4().hex[:8]}.parquet"
+        part = f"{datetime.now(timezone.utc).strftime('%Y%m%dT%H%M%S%fZ')}-{rank:05d}-{uuid.uuid4().hex[:8]}.parquet"
         mine = [origin for origin in read_origins(self.origins_dir) if task_of(origin, world_size) == rank]
         missing = lacking(self.snapshot_dir, mine, self.fetch_tdmrep)
         self.stat_update("origins_in_snapshot", value=len(mine) - len(missing))
