@@ -28,7 +28,7 @@ from clearweb.pipeline.core.contract import ROBOTS_CAPTURE
 from clearweb.pipeline.core.provenance import origin_of, registered_domain
 from clearweb.pipeline.core.stats import DOCUMENTS_READ
 from clearweb.pipeline.fetch import ShardReader
-from clearweb.pipeline.records import Record, Skipped, iter_warc
+from clearweb.pipeline.records import Note, Record, Skipped, iter_warc
 from clearweb.pipeline.sources import Shard
 
 MAX_ROBOTS_BYTES = 500 * 1024
@@ -61,7 +61,7 @@ class RobotsArchiveReader(ShardReader):
     name = "🤖 robots.txt archive reader"
     stats_key = "robots_archive_reader"
 
-    def _records(self, shard: Shard, raw) -> Iterator[dict[str, Any] | Skipped]:
+    def _records(self, shard: Shard, raw) -> Iterator[dict[str, Any] | Skipped | Note]:
         return iter_warc(raw, MAX_ROBOTS_BYTES, self.max_gap_bytes, item=capture_item)
 
     def to_document(self, item: dict[str, Any], shard: Shard, index: int) -> Document | Skipped:
@@ -77,6 +77,8 @@ def fetched_origins(folder: Path) -> set[str]:
     the origin list of the robots stage's first phase would be the one to share."""
     prefixes: set[str] = set()
     for path in sorted(folder.rglob("*.parquet")):
+        if "url" not in pq.read_schema(path).names:  # a part of documents without URL (JSONL inputs)
+            continue
         urls = pq.read_table(path, columns=["url"]).column("url")
         found = pc.extract_regex(urls, r"^(?P<prefix>[A-Za-z][A-Za-z0-9+.-]*://[^/?#]*)")
         prefixes.update(value for value in pc.unique(pc.struct_field(found, [0])).to_pylist() if value)

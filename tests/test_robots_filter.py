@@ -387,3 +387,14 @@ def test_archive_keeps_the_sites_other_origins_so_redirects_resolve(tmp_path):
     assert len(archive) == 2
     entry = archive.entry("CC-MAIN-2020-05", "http://zeitung-a.de", "2020-02-01T00:00:00Z")
     assert entry.outcome == "ok" and "Disallow: /news/" in entry.body  # followed across origins, URL normalised
+
+
+def test_fetched_origins_reads_prefixes_and_passes_parts_without_url(tmp_path):
+    import pyarrow as pa
+
+    from clearweb.pipeline.robots_archive import fetched_origins
+
+    pq.write_table(pa.table({"id": ["1"], "text": ["t"]}), tmp_path / "00000.parquet")
+    pq.write_table(pa.table({"url": ["HTTPS://WWW.Zeitung-A.de:443/a?b", "http://[::1]:8080/x", None, "mailto:a@b"]}),
+                   tmp_path / "00001.parquet")
+    assert fetched_origins(tmp_path) == {"https://www.zeitung-a.de", "http://[::1]:8080"}
