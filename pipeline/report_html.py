@@ -97,8 +97,9 @@ def _languages(languages: dict, tokens: dict[str, int]) -> str:
     rows = [[r["label"], r["docs"], r["bytes"], tokens.get(r["label"], ""), r["removed"],
              thresholds.get(r["label"], languages["threshold"])] for r in top]
     tail = languages["tail"]
-    per_label = (f' Per-label thresholds from <code>{esc(languages["thresholds_file"])}</code>: {len(thresholds)} labels.'
-                 if languages["thresholds_file"] else "")
+    sources = (["FineWeb-2's minimums"] if languages.get("thresholds_preset") == "fineweb2" else []) + (
+        [f'<code>{esc(languages["thresholds_file"])}</code>'] if languages["thresholds_file"] else [])
+    per_label = f' Per-label thresholds from {" and ".join(sources)}: {len(thresholds)} labels.' if sources else ""
     return (f'<p>{languages["labels"]} labels; global threshold {languages["threshold"]}.{per_label} The long tail '
             f'beyond the top {len(top)}: {tail["labels"]} labels, {tail["docs"]:,} documents, {tail["bytes"]:,} bytes.</p>'
             f'<div class="grid">{bar_chart([(r["label"], r["docs"]) for r in top])}'

@@ -2,11 +2,12 @@
 
 from __future__ import annotations
 
-from typing import ClassVar
+from typing import ClassVar, Literal
 
 from pydantic import Field, ValidationInfo, model_validator
 
 from clearweb.filters.langid.filter import LanguageLabeler
+from clearweb.filters.langid.fineweb2 import CONFIGS_FILE, fineweb2_thresholds
 from clearweb.filters.langid.identifier import LanguageIdentifier, default_model_path
 from clearweb.filters.langid.thresholds import ThresholdsError, load_thresholds
 from clearweb.pipeline.core.partitioned_writer import PartitionedWriter
@@ -18,7 +19,9 @@ from clearweb.pipeline.core.writer import DocumentWriter
 class LanguageSettings(BuildsPhases):
     model: ExistingFile | None = Field(None, description="fastText LID model (GlotLID model_v3.bin); default: lid.176")
     threshold: float = Field(0.65, ge=0, le=1, description="minimum language_score for labels without their own")
-    thresholds_file: ExistingFile | None = Field(None, description="YAML or CSV of label: threshold")
+    thresholds: Literal["fineweb2"] | None = Field(
+        None, description="fineweb2: FineWeb-2's minimum score per label (1,929 labels), under thresholds_file")
+    thresholds_file: ExistingFile | None = Field(None, description="YAML or CSV of label: threshold (overrides)")
     top_k: int = Field(5, ge=1, description="labels kept in top_langs")
     top_min_score: float = Field(0.01, ge=0, le=1)
     unsure_below: float = Field(0.0, ge=0, le=1, description="below this the label is und_<script>")
@@ -36,15 +39,21 @@ class LanguageSettings(BuildsPhases):
                 raise ValueError(f"thresholds_file: {exc}") from None
         return self
 
-    def thresholds(self) -> dict[str, float]:
+    def file_thresholds(self) -> dict[str, float]:
         return load_thresholds(self.thresholds_file) if self.thresholds_file else {}
 
+    def label_thresholds(self) -> dict[str, float]:
+        """Per-label minimums: FineWeb-2's when chosen, the thresholds file's entries over them."""
+        return (fineweb2_thresholds() if self.thresholds == "fineweb2" else {}) | self.file_thresholds()
+
     def content_paths(self, prefix: str = "") -> dict[str, str]:
-        """The model file is hashed even when it is the bundled default (a package upgrade may swap it)."""
-        return super().content_paths(prefix) | {f"{prefix}model": str(self.model or default_model_path())}
+        """The model file is hashed even when it is the bundled default (a package upgrade may swap
+        it); so is FineWeb-2's settings file when its thresholds apply."""
+        paths = super().content_paths(prefix) | {f"{prefix}model": str(self.model or default_model_path())}
+        return paths | ({f"{prefix}thresholds": str(CONFIGS_FILE)} if self.thresholds == "fineweb2" else {})
 
     def applied(self) -> dict:
-        return {"thresholds": self.thresholds()}
+        return {"thresholds": self.label_thresholds()}
 
     def identifier(self) -> LanguageIdentifier:
         return LanguageIdentifier(self.model, unsure_below=self.unsure_below)
@@ -52,7 +61,7 @@ class LanguageSettings(BuildsPhases):
     def check(self, ctx: StageContext) -> None:
         """Every label of the thresholds file must be one the model can answer: a typo would
         otherwise silently leave that language on the global threshold."""
-        thresholds = self.thresholds()
+        thresholds = self.file_thresholds()
         if not thresholds:
             return
         known = set(self.identifier().labels())
@@ -64,7 +73,7 @@ class LanguageSettings(BuildsPhases):
     def phases(self, ctx: StageContext) -> list[Phase]:
         def build():
             labeler = LanguageLabeler(
-                self.identifier(), threshold=self.threshold, thresholds=self.thresholds(), top_k=self.top_k,
+                self.identifier(), threshold=self.threshold, thresholds=self.label_thresholds(), top_k=self.top_k,
                 top_min_score=self.top_min_score, counts_dir=str(ctx.dirs.logs / "languages"),
                 exclusion_writer=DocumentWriter(str(ctx.dirs.removed)),
             )
