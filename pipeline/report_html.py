@@ -100,7 +100,9 @@ def _languages(languages: dict, tokens: dict[str, int]) -> str:
     sources = (["FineWeb-2's minimums"] if languages.get("thresholds_preset") == "fineweb2" else []) + (
         [f'<code>{esc(languages["thresholds_file"])}</code>'] if languages["thresholds_file"] else [])
     per_label = f' Per-label thresholds from {" and ".join(sources)}: {len(thresholds)} labels.' if sources else ""
-    return (f'<p>{languages["labels"]} labels; global threshold {languages["threshold"]}.{per_label} The long tail '
+    reused = (f' {languages["labels_reused"]:,} documents kept the labels they came with.'
+              if languages.get("labels_reused") else "")
+    return (f'<p>{languages["labels"]} labels; global threshold {languages["threshold"]}.{per_label}{reused} The long tail '
             f'beyond the top {len(top)}: {tail["labels"]} labels, {tail["docs"]:,} documents, {tail["bytes"]:,} bytes.</p>'
             f'<div class="grid">{bar_chart([(r["label"], r["docs"]) for r in top])}'
             f'{table(["label", "docs", "bytes", "tokens", "removed", "threshold applied"], rows)}</div>')

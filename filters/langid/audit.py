@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections import Counter, defaultdict
 
+from clearweb.filters.langid.filter import LanguageLabeler
 from clearweb.filters.langid.thresholds import load_thresholds
 from clearweb.pipeline.core.stage import StageView
 
@@ -21,6 +22,7 @@ def language_report(view: StageView) -> dict:
     tail = rows[TOP_LANGUAGES:]
     return {"threshold": view.settings.threshold, "thresholds_file": view.settings.thresholds_file,
             "thresholds_preset": view.settings.thresholds,
+            "labels_reused": int(view.stats(LanguageLabeler.stats_key).get("labels_reused", 0)),
             "thresholds": view.lineage.get("applied", {}).get("thresholds", {}),
             "labels": len(rows), "top": rows[:TOP_LANGUAGES],
             "tail": {"labels": len(tail), "docs": sum(r["docs"] for r in tail), "bytes": sum(r["bytes"] for r in tail)}}

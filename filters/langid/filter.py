@@ -6,6 +6,12 @@ FineWeb-2 keeps them, ``top_langs``: a JSON object of the top labels scoring at 
 ``language_score``. Per-label counts (documents and UTF-8 bytes, kept and removed) are written for
 the report to ``languages/<rank>.json`` beside the stage's logs; the datatrove stats get only the
 top labels plus one bucket for the rest, so they stay readable with 2,000 labels.
+
+With ``reuse_labels``, a document that already carries ``language``, ``language_script`` and
+``language_score`` (FineWeb-2's Parquet does, from GlotLID) keeps them as they are, ``top_langs``
+included, and is only held to its label's threshold, as Apertus did with FineWeb-2: no identifier
+runs for it, and the model is not even loaded while every document comes labelled. The others are
+identified. Reused labels are counted (``labels_reused``).
 """
 
 from __future__ import annotations
@@ -30,9 +36,11 @@ class LanguageLabeler(FilterStep):
 
     def __init__(self, identifier: LanguageIdentifier, threshold: float = 0.65,
                  thresholds: dict[str, float] | None = None, top_k: int = 5, top_min_score: float = 0.01,
-                 counts_dir: str | None = None, exclusion_writer: DiskWriter | None = None):
+                 counts_dir: str | None = None, reuse_labels: bool = False,
+                 exclusion_writer: DiskWriter | None = None):
         super().__init__(exclusion_writer)
         self.identifier = identifier
+        self.reuse_labels = reuse_labels
         self.threshold = threshold
         self.thresholds = dict(thresholds or {})
         self.top_k = top_k
@@ -41,15 +49,27 @@ class LanguageLabeler(FilterStep):
         self._docs: Counter[tuple[str, bool]] = Counter()
         self._bytes: Counter[tuple[str, bool]] = Counter()
 
+    def _reused(self, metadata: dict) -> tuple[str, float] | None:
+        """(label, score) a document already carries, when labels are reused and it has all three."""
+        language, script, score = (metadata.get(key) for key in ("language", "language_script", "language_score"))
+        if not self.reuse_labels or not language or not script or not isinstance(score, (int, float)):
+            return None
+        return f"{language}_{script}", float(score)
+
     def filter(self, doc: Document) -> bool | tuple[bool, str]:
-        predictions = self.identifier.predict_k(doc.text, self.top_k)
-        label, score = predictions[0]
-        language, script = label.split("_", 1)
-        doc.metadata["language"] = language
-        doc.metadata["language_script"] = script
-        doc.metadata["language_score"] = round(score, 4)
-        doc.metadata["top_langs"] = json.dumps(
-            {name: round(value, 4) for name, value in predictions if value >= self.top_min_score})
+        reused = self._reused(doc.metadata)
+        if reused is not None:
+            label, score = reused
+            self.stat_update("labels_reused")
+        else:
+            predictions = self.identifier.predict_k(doc.text, self.top_k)
+            label, score = predictions[0]
+            language, script = label.split("_", 1)
+            doc.metadata["language"] = language
+            doc.metadata["language_script"] = script
+            doc.metadata["language_score"] = round(score, 4)
+            doc.metadata["top_langs"] = json.dumps(
+                {name: round(value, 4) for name, value in predictions if value >= self.top_min_score})
         kept = score >= self.thresholds.get(label, self.threshold)
         self._docs[(label, kept)] += 1
         self._bytes[(label, kept)] += len(doc.text.encode("utf-8"))

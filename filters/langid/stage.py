@@ -22,6 +22,8 @@ class LanguageSettings(BuildsPhases):
     thresholds: Literal["fineweb2"] | None = Field(
         None, description="fineweb2: FineWeb-2's minimum score per label (1,929 labels), under thresholds_file")
     thresholds_file: ExistingFile | None = Field(None, description="YAML or CSV of label: threshold (overrides)")
+    reuse_labels: bool = Field(False, description="keep the labels documents already carry (FineWeb-2 Parquet); "
+                               "identify only the others")
     top_k: int = Field(5, ge=1, description="labels kept in top_langs")
     top_min_score: float = Field(0.01, ge=0, le=1)
     unsure_below: float = Field(0.0, ge=0, le=1, description="below this the label is und_<script>")
@@ -75,6 +77,7 @@ class LanguageSettings(BuildsPhases):
             labeler = LanguageLabeler(
                 self.identifier(), threshold=self.threshold, thresholds=self.label_thresholds(), top_k=self.top_k,
                 top_min_score=self.top_min_score, counts_dir=str(ctx.dirs.logs / "languages"),
+                reuse_labels=self.reuse_labels,
                 exclusion_writer=DocumentWriter(str(ctx.dirs.removed)),
             )
             budget = self.max_buffer_mb << 20
