@@ -51,8 +51,10 @@ class LanguageLabeler(FilterStep):
 
     def _reused(self, metadata: dict) -> tuple[str, float] | None:
         """(label, score) a document already carries, when labels are reused and it has all three."""
+        if not self.reuse_labels:
+            return None
         language, script, score = (metadata.get(key) for key in ("language", "language_script", "language_score"))
-        if not self.reuse_labels or not language or not script or not isinstance(score, (int, float)):
+        if not language or not script or not isinstance(score, (int, float)):
             return None
         return f"{language}_{script}", float(score)
 
