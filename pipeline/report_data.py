@@ -15,7 +15,7 @@ from pathlib import Path
 import pyarrow.parquet as pq
 
 from clearweb.pipeline.audit import AuditedPhase, RunRecord, load_run
-from clearweb.pipeline.core.stats import DOCUMENTS_READ, DROPPED_PREFIX
+from clearweb.pipeline.core.stats import DOCUMENTS_READ, removed_per_reason
 from clearweb.pipeline.registry import filters_of
 
 EXAMPLES_PER_REASON = 3
@@ -36,9 +36,7 @@ def _phase_row(audited: AuditedPhase) -> dict:
             tokens = step.get(record["tokens"], 0)
     removed: Counter[str] = Counter()
     for step in stats:
-        for key, value in step.items():
-            if key.startswith(DROPPED_PREFIX):
-                removed[key.removeprefix(DROPPED_PREFIX)] += int(value)
+        removed.update(removed_per_reason(step))
     seconds = sum(totals.seconds for totals in audited.totals)
     funnel = any(record.get("documents_out") or record.get("tokens") for record in records)
     return {"name": audited.phase.name, "stage": audited.stage, "funnel": funnel, "tasks": audited.phase.tasks,

@@ -25,7 +25,7 @@ from datatrove.data import Document, DocumentsPipeline
 from datatrove.pipeline.base import PipelineStep
 
 from clearweb.pipeline.core.contract import ROBOTS_CAPTURE
-from clearweb.pipeline.core.provenance import origin_of, registered_domain
+from clearweb.pipeline.core.provenance import origin_of, url_provenance
 from clearweb.pipeline.core.stats import DOCUMENTS_READ
 from clearweb.pipeline.fetch import ShardReader
 from clearweb.pipeline.records import Note, Record, Skipped, iter_warc
@@ -85,12 +85,6 @@ def fetched_origins(folder: Path) -> set[str]:
     return {origin for origin in map(origin_of, prefixes) if origin}
 
 
-def origin_host(origin: str) -> str:
-    """``www.a.de`` for ``https://www.a.de:8443``, ``[::1]`` for ``http://[::1]``."""
-    authority = origin.split("://", 1)[1]
-    return authority if authority.endswith("]") else authority.rsplit(":", 1)[0] if ":" in authority else authority
-
-
 class CaptureCollector(PipelineStep):
     """Keeps the captures of the fetched origins' sites (their registered domains: a robots.txt
     redirect mostly leads to the site's other origin) in ``{folder}/{rank:05d}.parquet``."""
@@ -107,13 +101,13 @@ class CaptureCollector(PipelineStep):
 
     def run(self, data: DocumentsPipeline, rank: int = 0, world_size: int = 1) -> DocumentsPipeline:
         with self.track_time():
-            sites = {registered_domain(origin_host(origin)) for origin in fetched_origins(Path(self.fetch_output))}
+            sites = {url_provenance(origin)["domain"] for origin in fetched_origins(Path(self.fetch_output))}
         rows = []
         for document in data:
             with self.track_time():
                 capture = document.metadata
                 origin = origin_of(capture["url"])
-                if origin is None or registered_domain(origin_host(origin)) not in sites:
+                if origin is None or url_provenance(origin)["domain"] not in sites:
                     self.stat_update("other_sites")
                     continue
                 body = capture["body"]

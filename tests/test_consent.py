@@ -286,3 +286,9 @@ def test_tdmrep_is_checked_only_with_a_robots_stage(tmp_path):
         stage_graph(load_config(config), str(config))
     config.write_text(config.read_text().replace("{toxicity: null", "{consent: {fetch_tdmrep: false}, toxicity: null"))
     assert [planned.name for planned in stage_graph(load_config(config), str(config))] == ["fetch", "compliance"]
+
+
+def test_an_unparseable_content_usage_header_is_counted():
+    step = ConsentFilter()
+    assert step.filter(doc(content_usage="Train-AI=n")) is True  # aipref: it states nothing
+    assert step.stats["content_usage_unparseable"].total == 1

@@ -398,3 +398,9 @@ def test_fetched_origins_reads_prefixes_and_passes_parts_without_url(tmp_path):
     pq.write_table(pa.table({"url": ["HTTPS://WWW.Zeitung-A.de:443/a?b", "http://[::1]:8080/x", None, "mailto:a@b"]}),
                    tmp_path / "00001.parquet")
     assert fetched_origins(tmp_path) == {"https://www.zeitung-a.de", "http://[::1]:8080"}
+
+
+def test_an_unparseable_content_usage_line_is_counted(aipref_snapshot):
+    step = RobotsFilter(str(aipref_snapshot), agents=["CCBot"])
+    list(step.run([Document(text="t", id="1", metadata={"url": "http://pref.example/junk/x"})]))
+    assert step.stats["content_usage_unparseable"].total == 1

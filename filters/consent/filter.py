@@ -107,11 +107,10 @@ class ConsentFilter(FilterStep):
         except TdmRepError as exc:
             return str(exc)
 
-    def _tdmrep_problem(self, url: str) -> tuple[str, str] | None:
+    def _tdmrep_problem(self, url: str, origin: str | None) -> tuple[str, str] | None:
         """(removed_by, evidence) when the origin's tdmrep.json could not be checked."""
         if not self.snapshot_dir or "tdmrep" not in self.honour:
             return None
-        origin = origin_of(url)
         files = self._tdmrep_files()
         if origin is None or origin not in files:
             where = f"no robots snapshot entry for {origin}" if origin else f"no http(s) origin in {url[:200]}"
@@ -123,10 +122,11 @@ class ConsentFilter(FilterStep):
             return UNREADABLE_TDMREP, f"the origin's tdmrep.json cannot be read: {found}"
         return None
 
-    def _tdm_statements(self, url: str, signals: dict | None, statements: list[dict]) -> str | None:
+    def _tdm_statements(self, url: str, origin: str | None, signals: dict | None,
+                        statements: list[dict]) -> str | None:
         """Adds the TDMRep statements; returns the evidence when the resolved reservation is 1."""
         levels, written = [], {}
-        rules = self._tdmrep_files().get(origin_of(url))
+        rules = self._tdmrep_files().get(origin)
         rule = rules.rule_for(url) if isinstance(rules, TdmRepRules) else None
         if rule is not None:
             levels.append(TdmLevel(f"tdmrep.json rule {rule.index} (location {rule.location})", rule.reservation,
@@ -157,6 +157,8 @@ class ConsentFilter(FilterStep):
         if not value:
             return None
         opt_out = usage_opt_out(value, self.usage_labels)
+        if opt_out is None:  # aipref: a value that does not parse states nothing; counted, recorded as ignored
+            self.stat_update("content_usage_unparseable")
         source = "http header" if opt_out is not None else "http header (not a Structured Fields dictionary: ignored)"
         statements.append(_statement(source, "content-usage", value, bool(opt_out)))
         return f"http header: Content-Usage: {value}" if opt_out else None
@@ -187,7 +189,8 @@ class ConsentFilter(FilterStep):
         self.stat_update(f"{LICENSE_PREFIX}{license_id}")
 
         statements: list[dict] = []
-        evidence = {"tdmrep": self._tdm_statements(url, signals, statements),
+        origin = origin_of(url)
+        evidence = {"tdmrep": self._tdm_statements(url, origin, signals, statements),
                     "content_usage": self._usage_statement(signals, statements),
                     "noai": self._noai_statements(signals, statements)}
         if license_id != UNKNOWN:
@@ -198,12 +201,12 @@ class ConsentFilter(FilterStep):
             if evidence[signal] and signal in self.honour:
                 doc.metadata["compliance_evidence"] = evidence[signal]
                 return False, removed_by
-        problem = self._tdmrep_problem(url)
+        problem = self._tdmrep_problem(url, origin)
         if problem is not None:
-            removed_by, evidence = problem
+            removed_by, why = problem
             self.stat_update(f"docs_with_{removed_by}")
             if self.on_unchecked_tdmrep == "drop":
-                doc.metadata["compliance_evidence"] = evidence
+                doc.metadata["compliance_evidence"] = why
                 return False, removed_by
         if self.allowed_licenses is not None and license_id not in self.allowed_licenses:
             doc.metadata["compliance_evidence"] = f"license {license_id} not in allowed_licenses"

@@ -172,6 +172,8 @@ class RobotsFilter(FilterStep):
         verdict = Verdict()
         for rule, agents in sorted(applied.items(), key=lambda item: item[0].line):
             opt_out = self._opt_out(rule)
+            if opt_out is None:  # a Content-Usage value that does not parse states nothing (aipref); counted
+                self._outcomes["content_usage_unparseable"] += 1
             verdict.statements.append({"source": f"{source} line {rule.line} ({', '.join(agents)})",
                                        "signal": rule.key, "value": rule.preferences, "opt_out": bool(opt_out)})
             removed_by = USAGE_REMOVED_BY[rule.key]
