@@ -28,11 +28,12 @@ lint: $(BIN)/clearweb
 	$(BIN)/ruff check .
 
 bench: $(BIN)/clearweb
-	$(BIN)/python -m pip install -q -e ".[dev,bench]"
+	$(BIN)/python -m pip install -q -e ".[dev,bench,heliport]"
 	$(BIN)/python benchmarks/bench_fetch.py
 	$(BIN)/python benchmarks/bench_robots.py match
 	$(BIN)/python benchmarks/bench_robots.py crawl
 	$(BIN)/python benchmarks/bench_language.py
+	$(BIN)/python benchmarks/bench_langid_accuracy.py
 	$(BIN)/python benchmarks/bench_pii.py
 	$(BIN)/python benchmarks/bench_toxicity.py
 	$(BIN)/python benchmarks/bench_tokenizer.py tokenize

@@ -1,6 +1,7 @@
 """Language stage throughput against datatrove's LanguageFilter(backend="ft176"), same docs, same run.
 
-Ours: LanguageLabeler (lid.176 with our script detection, label mapping, top_langs) followed by the
+Ours: LanguageLabeler with the default identifier (lid.176 with our script detection and label
+mapping, CLD2 and langid.py voting when lid.176 is unsure; top_langs) followed by the
 PartitionedWriter writing language-partitioned Parquet. Baseline: datatrove's LanguageFilter with the
 same lid.176 model, pre-placed in its asset cache (a temporary HF_HOME) so nothing is downloaded.
 Documents are built from the demo corpus (20 languages, 9 scripts), 4-10 sentences each.
@@ -28,9 +29,9 @@ from datatrove.io import cached_assets_path, strip_protocol  # noqa: E402
 from datatrove.pipeline.filters import LanguageFilter  # noqa: E402
 from datatrove.utils.lid import FT176LID  # noqa: E402
 
-from clearweb.filters.langid import LanguageIdentifier  # noqa: E402
 from clearweb.filters.langid.filter import LanguageLabeler  # noqa: E402
 from clearweb.filters.langid.identifier import default_model_path  # noqa: E402
+from clearweb.filters.langid.stage import LanguageSettings  # noqa: E402
 from clearweb.pipeline.core.partitioned_writer import PartitionedWriter  # noqa: E402
 from clearweb.pipeline.demo.corpus import LANGUAGES  # noqa: E402
 
@@ -59,9 +60,9 @@ def copies(docs: list[Document]) -> list[Document]:
 
 
 def run_ours(docs: list[Document], out: str) -> float:
-    labeler = LanguageLabeler(LanguageIdentifier(), threshold=0.65)
+    labeler = LanguageLabeler(LanguageSettings().identifier(), threshold=0.65)
     writer = PartitionedWriter(out)
-    labeler.identifier.predict("warm up")  # load the model outside the timed part, as for the baseline
+    labeler.identifier.load()  # load the models outside the timed part, as for the baseline
     return docs_per_second(lambda data: writer.run(labeler.run(data)), docs)
 
 

@@ -12,6 +12,7 @@ import sys
 from collections.abc import Sequence
 
 from clearweb.pipeline.core.errors import ClearwebError
+from clearweb.pipeline.models_cli import add_models_commands
 from clearweb.pipeline.report_cli import add_report_commands
 from clearweb.pipeline.robots_cli import add_robots_commands
 from clearweb.pipeline.tokenizer_cli import add_tokenizer_commands
@@ -126,6 +127,7 @@ def build_parser() -> argparse.ArgumentParser:
     _add_run(sub)
     _add_demo(sub)
     add_robots_commands(sub)
+    add_models_commands(sub)
     _add_toxicity(sub)
     add_tokenizer_commands(sub)
     add_train_command(sub)

@@ -30,7 +30,7 @@ from clearweb.pipeline.stages import PlannedStage
 
 LINEAGE_FILE = "lineage.json"
 PACKAGES = ("clearweb", "datatrove", "trafilatura", "tokenizers", "presidio-analyzer", "fasttext-numpy2-wheel",
-            "pyarrow", "torch")
+            "pycld2", "py3langid", "pyarrow", "torch")
 _CHUNK = 1 << 20
 
 

@@ -10,7 +10,7 @@ from datatrove.data import Document
 
 from clearweb.filters.langid import LanguageIdentifier
 from clearweb.filters.langid.filter import LanguageLabeler
-from clearweb.filters.langid.labels import LID176, all_lid176_labels, map_lid176
+from clearweb.filters.langid.labels import LID176, all_lid176_labels, map_code
 from clearweb.filters.langid.scripts import dominant_script
 from clearweb.filters.langid.thresholds import ThresholdsError, load_thresholds
 from clearweb.pipeline.core.partitioned_writer import PartitionedWriter
@@ -24,7 +24,7 @@ from tests.langid_helpers import synthetic_labels, synthetic_text, synthetic_voc
     ("uz", "Cyrl", "uzn_Cyrl"), ("no", "Latn", "nob_Latn"), ("ko", "Hang", "kor_Hang"), ("ru", "Latn", "rus_Cyrl"),
 ])
 def test_lid176_mapping(code, script, label):
-    assert map_lid176(code, script) == label
+    assert map_code(code, script) == label
 
 
 def test_every_lid176_code_is_mapped():

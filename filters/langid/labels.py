@@ -7,6 +7,9 @@ to the GlotLID language code (individual languages where GlotLID uses them: ``ar
 Alemannic) -> ``gsw``) and to the scripts the language is written in; the first is the default, the
 others are chosen when the text is in them (``zh`` -> ``cmn_Hans``/``cmn_Hant``, ``sr`` ->
 ``srp_Cyrl``/``srp_Latn``).
+
+The default identifier's other voters (CLD2 through ``pycld2``, langid.py through ``py3langid``)
+speak the same ISO 639-1 codes plus a few dozen of their own; ``map_code`` maps all of them.
 """
 
 from __future__ import annotations
@@ -68,15 +71,34 @@ LID176: dict[str, tuple[str, tuple[str, ...]]] = {
     "zh": ("cmn", ("Hans", "Hant")),
 }
 
+# Codes of CLD2 and langid.py beyond lid.176's, as GlotLID labels them; codes for unknown or
+# script-only answers (``xx-Latn``, ``zxx``, ``un``) are deliberately absent.
+OTHER_CODES: dict[str, tuple[str, tuple[str, ...]]] = {
+    "aa": ("aar", ("Latn",)), "ab": ("abk", ("Cyrl",)), "ace": ("ace", ("Latn",)), "ak": ("twi", ("Latn",)),
+    "ary": ("ary", ("Arab",)), "ay": ("ayr", ("Latn",)), "bi": ("bis", ("Latn",)), "chr": ("chr", ("Cher",)),
+    "crh": ("crh", ("Latn",)), "crs": ("crs", ("Latn",)), "dz": ("dzo", ("Tibt",)), "ee": ("ewe", ("Latn",)),
+    "ext": ("ext", ("Latn",)), "fj": ("fij", ("Latn",)), "fo": ("fao", ("Latn",)), "fuv": ("fuv", ("Latn",)),
+    "gaa": ("gaa", ("Latn",)), "gcf": ("gcf", ("Latn",)), "gcr": ("gcr", ("Latn",)), "grc": ("grc", ("Grek",)),
+    "gug": ("gug", ("Latn",)), "guw": ("guw", ("Latn",)), "ha": ("hau", ("Latn",)), "haw": ("haw", ("Latn",)),
+    "hbo": ("hbo", ("Hebr",)), "ig": ("ibo", ("Latn",)), "kab": ("kab", ("Latn",)), "kha": ("kha", ("Latn",)),
+    "kik": ("kik", ("Latn",)), "kl": ("kal", ("Latn",)), "kri": ("kri", ("Latn",)), "ks": ("kas", ("Arab",)),
+    "lg": ("lug", ("Latn",)), "lij": ("lij", ("Latn",)), "ln": ("lin", ("Latn",)), "loz": ("loz", ("Latn",)),
+    "ltg": ("ltg", ("Latn",)), "lua": ("lua", ("Latn",)), "luo": ("luo", ("Latn",)), "mfe": ("mfe", ("Latn",)),
+    "mi": ("mri", ("Latn",)), "na": ("nau", ("Latn",)), "nr": ("nbl", ("Latn",)), "nso": ("nso", ("Latn",)),
+    "ny": ("nya", ("Latn",)), "om": ("gaz", ("Latn",)), "pcm": ("pcm", ("Latn",)), "rn": ("run", ("Latn",)),
+    "rw": ("kin", ("Latn",)), "sdh": ("sdh", ("Arab",)), "se": ("sme", ("Latn",)), "sg": ("sag", ("Latn",)),
+    "sm": ("smo", ("Latn",)), "sn": ("sna", ("Latn",)), "ss": ("ssw", ("Latn",)), "st": ("sot", ("Latn",)),
+    "syr": ("syc", ("Syrc",)), "ti": ("tir", ("Ethi",)), "tlh": ("tlh", ("Latn",)), "tn": ("tsn", ("Latn",)),
+    "to": ("ton", ("Latn",)), "ts": ("tso", ("Latn",)), "tum": ("tum", ("Latn",)), "tw": ("twi", ("Latn",)),
+    "uzs": ("uzs", ("Arab",)), "ve": ("ven", ("Latn",)), "wo": ("wol", ("Latn",)), "xh": ("xho", ("Latn",)),
+    "za": ("zha", ("Latn",)), "zu": ("zul", ("Latn",)),
+}
+# Other spellings of codes above: CLD2's deprecated ISO 639-1 codes and its regional variants.
+_ALIASES = {"iw": "he", "jw": "jv", "zh-Hant": "zh", "sr-ME": "sr", "nb": "no", "fil": "tl", "mo": "ro"}
+
 # Scripts a text can show for a label's script: Han text may read as either variant or neither.
 _COMPATIBLE = {"Hani": {"Hani", "Hans", "Hant"}, "Hans": {"Hans", "Hani"}, "Hant": {"Hant", "Hani"},
                "Jpan": {"Jpan", "Hani", "Hans", "Hant"}, "Hang": {"Hang"}}
-
-
-def map_lid176(code: str, text_script: str) -> str:
-    """``xxx_Scrp`` for a lid.176 code, choosing among the language's scripts by the text's."""
-    language, scripts = LID176[code]
-    return f"{language}_{text_script if text_script in scripts else scripts[0]}"
 
 
 def script_agrees(label_script: str, text_script: str) -> bool:
@@ -87,3 +109,16 @@ def script_agrees(label_script: str, text_script: str) -> bool:
 def all_lid176_labels() -> set[str]:
     """Every xxx_Scrp label the lid.176 mapping can produce."""
     return {f"{language}_{script}" for language, scripts in LID176.values() for script in scripts}
+
+
+def map_code(code: str, text_script: str) -> str | None:
+    """``xxx_Scrp`` for any ISO 639 code of lid.176, CLD2 or langid.py on text in ``text_script``;
+    ``None`` for codes that name no language or none we know. Kurdish written in Arabic script is
+    Central Kurdish (Sorani), whatever the model calls it."""
+    code = _ALIASES.get(code, code)
+    if code == "ku" and text_script == "Arab":
+        return "ckb_Arab"
+    language, scripts = LID176.get(code) or OTHER_CODES.get(code) or (None, ())
+    if language is None:
+        return None
+    return f"{language}_{text_script if text_script in scripts else scripts[0]}"

@@ -8,6 +8,12 @@ Speed matters (it runs on every document next to fastText), so a sample of the t
 through a precomputed code-point -> script table with numpy instead of a Python loop per character.
 Japanese (kana with or without Han) is ``Jpan``; Korean is ``Hang``; Han text is ``Hans`` or
 ``Hant`` when it contains characters that exist in only one of the two systems, else ``Hani``.
+
+Scripts are weighed by what a character carries, not counted raw: a Han character, a kana or a
+Hangul syllable stands for about a syllable or a morpheme, where a Latin letter is a fraction of
+one. Counted raw, a Chinese sentence holding ``settings.py`` or ``DEFAULT_AUTO_FIELD`` was "Latin"
+and got an English label. ``script_shares`` gives every script's weighed share, so the identifier
+can let the model choose among the scripts a text really uses.
 """
 
 from __future__ import annotations
@@ -54,6 +60,11 @@ _HAN_VARIANT[[ord(c) for c in _TRADITIONAL]] = -1
 _HANI, _HIRA, _KANA, _HANG = (_ID[s] for s in ("Hani", "Hira", "Kana", "Hang"))
 
 SAMPLE_CHARS = 1000  # enough letters to tell the script, cheap next to fastText
+#: Weight of one character of a script whose characters are syllables or morphemes, against one
+#: letter of an alphabet: about the letters of a syllable.
+SYLLABIC_WEIGHT = 3
+_WEIGHTS = np.ones(len(SCRIPTS), dtype=np.int64)
+_WEIGHTS[[_ID[s] for s in ("Hani", "Hira", "Kana", "Hang", "Yiii", "Vaii", "Cans", "Ethi", "Cher")]] = SYLLABIC_WEIGHT
 
 
 def _script_counts(text: str, sample_chars: int) -> tuple[np.ndarray, np.ndarray]:
@@ -63,23 +74,33 @@ def _script_counts(text: str, sample_chars: int) -> tuple[np.ndarray, np.ndarray
     return np.bincount(_TABLE[codes], minlength=len(SCRIPTS)), codes
 
 
-def dominant_script(text: str, sample_chars: int = SAMPLE_CHARS) -> str:
-    """ISO 15924 code of the script most letters of ``text`` are in; ``Zyyy`` when it has none."""
-    counts, codes = _script_counts(text, sample_chars)
+def script_shares(text: str, sample_chars: int = SAMPLE_CHARS) -> list[tuple[str, float]]:
+    """``[(script, share of the weighed letters), ...]``, largest first; ``[]`` without letters."""
+    counts_array, codes = _script_counts(text, sample_chars)
+    counts = (counts_array * _WEIGHTS).tolist()  # plain ints: cheaper than numpy scalars from here on
     counts[0] = 0
-    kana = int(counts[_HIRA] + counts[_KANA])
-    if kana:
-        # Japanese mixes kana and Han: together they are one script, Jpan.
-        counts[_HANI] += kana
-        counts[_HIRA] = counts[_KANA] = 0
-        if int(np.argmax(counts)) == _HANI:
-            return "Jpan"
-    best = int(np.argmax(counts))
-    if counts[best] == 0:
-        return "Zyyy"
-    if best == _HANI:
-        if counts[_HANG]:
-            return "Hang"  # Korean with Hanja
+    jpan = counts[_HIRA] + counts[_KANA]
+    if jpan:  # Japanese mixes kana and Han: together they are one script, Jpan
+        jpan += counts[_HANI]
+        counts[_HANI] = counts[_HIRA] = counts[_KANA] = 0
+    han = "Hani"
+    if counts[_HANI] and counts[_HANG]:  # Korean with Hanja is Korean
+        counts[_HANG] += counts[_HANI]
+        counts[_HANI] = 0
+    elif counts[_HANI]:  # Chinese shows its system when it uses a character only one system has
         variant = int(_HAN_VARIANT[codes].sum())
-        return "Hans" if variant > 0 else "Hant" if variant < 0 else "Hani"
-    return SCRIPTS[best]
+        han = "Hans" if variant > 0 else "Hant" if variant < 0 else "Hani"
+    total = sum(counts) + jpan
+    if not total:
+        return []
+    shares = [(han if i == _HANI else SCRIPTS[i], count / total) for i, count in enumerate(counts) if count]
+    if jpan:
+        shares.append(("Jpan", jpan / total))
+    return sorted(shares, key=lambda item: -item[1]) if len(shares) > 1 else shares
+
+
+def dominant_script(text: str, sample_chars: int = SAMPLE_CHARS) -> str:
+    """ISO 15924 code of the script with the largest weighed share of ``text``; ``Zyyy`` when it has
+    no letters."""
+    shares = script_shares(text, sample_chars)
+    return shares[0][0] if shares else "Zyyy"

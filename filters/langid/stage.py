@@ -2,10 +2,14 @@
 
 from __future__ import annotations
 
-from typing import ClassVar, Literal
+import os
+from pathlib import Path
+from typing import Annotated, Any, ClassVar, Literal
 
-from pydantic import Field, ValidationInfo, model_validator
+from pydantic import AfterValidator, Field, PrivateAttr, ValidationInfo, model_validator
 
+from clearweb.filters.langid import glotlid
+from clearweb.filters.langid.ensemble import EnsembleIdentifier
 from clearweb.filters.langid.filter import LanguageLabeler
 from clearweb.filters.langid.fineweb2 import CONFIGS_FILE, fineweb2_thresholds
 from clearweb.filters.langid.identifier import LanguageIdentifier, default_model_path
@@ -16,8 +20,28 @@ from clearweb.pipeline.core.stage import BuildsPhases, Phase, StageContext
 from clearweb.pipeline.core.writer import DocumentWriter
 
 
+def _model_name_or_file(value: str, info: ValidationInfo) -> str:
+    """``glotlid`` names a model in the Hugging Face cache (looked up with its revision once the
+    settings are complete); any other value is a local file."""
+    if value != glotlid.NAME and checks_files(info) and not os.path.isfile(value):
+        raise ValueError("file not found")
+    return value
+
+
+#: A fastText model file, or the name of a model fetched into the Hub cache.
+ModelNameOrFile = Annotated[str, AfterValidator(_model_name_or_file)]
+
+
 class LanguageSettings(BuildsPhases):
-    model: ExistingFile | None = Field(None, description="fastText LID model (GlotLID model_v3.bin); default: lid.176")
+    model: ModelNameOrFile | None = Field(
+        None, description="fastText LID model file, or glotlid: GlotLID v3 (1,800+ languages) from the Hugging "
+                          "Face cache, fetched with `clearweb models fetch glotlid`; default: lid.176")
+    model_revision: str = Field(glotlid.DEFAULT_REVISION, min_length=1,
+                                description="glotlid: branch, tag or commit of cis-lmu/glotlid to use")
+    ensemble: bool | None = Field(None, description="CLD2 and langid.py vote when the model is unsure; "
+                                  "default: on for the default model, off for a model of one's own")
+    consult_below: float = Field(0.9, ge=0, le=1, description="ensemble: the model's best probability under "
+                                 "which the voters are asked")
     threshold: float = Field(0.65, ge=0, le=1, description="minimum language_score for labels without their own")
     thresholds: Literal["fineweb2"] | None = Field(
         None, description="fineweb2: FineWeb-2's minimum score per label (1,929 labels), under thresholds_file")
@@ -31,6 +55,23 @@ class LanguageSettings(BuildsPhases):
 
     execution_keys: ClassVar[frozenset[str]] = frozenset({"tasks", "workers", "max_buffer_mb"})
     content_keys: ClassVar[tuple[str, ...]] = ("model", "thresholds_file")
+
+    #: The cached GlotLID file, found once when the settings are validated to run (see model_file).
+    _glotlid_file: Path | None = PrivateAttr(None)
+
+    @model_validator(mode="after")
+    def _model_resolvable(self, info: ValidationInfo) -> LanguageSettings:
+        """A GlotLID model missing from the cache is a config error before the run starts, naming the
+        command that fetches it; the audit commands never look (the cache may be long gone)."""
+        if self.model != glotlid.NAME:
+            if self.model_revision != glotlid.DEFAULT_REVISION:
+                raise ValueError(f"model_revision: applies only to model: {glotlid.NAME}")
+        elif checks_files(info):
+            try:
+                self._glotlid_file = glotlid.cached_path(self.model_revision)
+            except glotlid.ModelNotCached as exc:
+                raise ValueError(f"model: {exc}") from None
+        return self
 
     @model_validator(mode="after")
     def _thresholds_readable(self, info: ValidationInfo) -> LanguageSettings:
@@ -48,17 +89,37 @@ class LanguageSettings(BuildsPhases):
         """Per-label minimums: FineWeb-2's when chosen, the thresholds file's entries over them."""
         return (fineweb2_thresholds() if self.thresholds == "fineweb2" else {}) | self.file_thresholds()
 
+    def model_file(self) -> Path:
+        """The file the stage labels with: the one given, GlotLID's in the Hub cache (as found when
+        the settings were validated, so the file hashed into the lineage is the file loaded), or
+        the bundled lid.176."""
+        if self.model == glotlid.NAME:
+            return self._glotlid_file or glotlid.cached_path(self.model_revision)
+        return Path(self.model) if self.model else default_model_path()
+
+    def content(self) -> dict[str, Any]:
+        """The revision is part of the settings only for GlotLID: a model file has no revision, and
+        runs recorded before the key existed stay current."""
+        data = super().content()
+        if self.model != glotlid.NAME:
+            del data["model_revision"]
+        return data
+
     def content_paths(self, prefix: str = "") -> dict[str, str]:
         """The model file is hashed even when it is the bundled default (a package upgrade may swap
-        it); so is FineWeb-2's settings file when its thresholds apply."""
-        paths = super().content_paths(prefix) | {f"{prefix}model": str(self.model or default_model_path())}
+        it) or GlotLID in the Hub cache (a new revision may be fetched); so is FineWeb-2's settings
+        file when its thresholds apply."""
+        paths = super().content_paths(prefix) | {f"{prefix}model": str(self.model_file())}
         return paths | ({f"{prefix}thresholds": str(CONFIGS_FILE)} if self.thresholds == "fineweb2" else {})
 
     def applied(self) -> dict:
         return {"thresholds": self.label_thresholds()}
 
-    def identifier(self) -> LanguageIdentifier:
-        return LanguageIdentifier(self.model, unsure_below=self.unsure_below)
+    def identifier(self) -> LanguageIdentifier | EnsembleIdentifier:
+        """lid.176 with its voters by default (filters/langid/ensemble.py); a model of one's own alone."""
+        model = LanguageIdentifier(self.model_file(), unsure_below=self.unsure_below)
+        voting = self.ensemble if self.ensemble is not None else self.model is None
+        return EnsembleIdentifier(model, consult_below=self.consult_below) if voting else model
 
     def check(self, ctx: StageContext) -> None:
         """Every label of the thresholds file must be one the model can answer: a typo would

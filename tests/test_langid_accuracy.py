@@ -1,0 +1,77 @@
+"""The default language identifier on real text: accuracy targets, mixed scripts, the ensemble's scores.
+
+The evaluation set is Django's translation catalogues (tests/langid_eval.py); the UDHR sample is
+measured in tests/conformance/test_langid_conformance.py; BENCHMARKS.md has every candidate's figures
+(benchmarks/bench_langid_accuracy.py).
+"""
+
+from __future__ import annotations
+
+import pytest
+
+from clearweb.filters.langid.ensemble import Cld2Voter, EnsembleIdentifier, LangidVoter
+from clearweb.filters.langid.identifier import LanguageIdentifier
+from clearweb.filters.langid.labels import LABEL_PATTERN, map_code
+from clearweb.filters.langid.stage import LanguageSettings
+from tests.langid_eval import django_eval_set
+
+
+@pytest.fixture(scope="module")
+def default_identifier():
+    identifier = LanguageSettings().identifier()
+    assert isinstance(identifier, EnsembleIdentifier)
+    return identifier
+
+
+def test_default_identifier_on_translated_text(default_identifier):
+    samples = django_eval_set()
+    assert len({sample.label for sample in samples}) >= 80
+    hits = [default_identifier.predict(sample.text)[0] == sample.label for sample in samples]
+    long_hits = [hit for hit, sample in zip(hits, samples, strict=True) if sample.long]
+    assert len(long_hits) >= 500
+    assert sum(hits) / len(hits) >= 0.85
+    assert sum(long_hits) / len(long_hits) >= 0.95
+
+
+@pytest.mark.parametrize(("text", "label"), [
+    ("请在 settings.py 中设置 DEFAULT_AUTO_FIELD 参数，然后重新启动服务器。", "cmn_Hans"),
+    ("設定ファイルの DEBUG を True にすると、詳しいエラーが表示されます。", "jpn_Jpan"),
+    ("The word 世界 means world in Chinese, and it is used in many everyday phrases.", "eng_Latn"),
+    ("DEBUG = True بىلەن تېخىمۇ كۆپ ئۇچۇرلارغا ئېرىشكىلى بولىدۇ.", "uig_Arab"),
+])
+def test_mixed_scripts_follow_the_language(default_identifier, text, label):
+    assert default_identifier.predict(text)[0] == label
+    assert LanguageIdentifier().predict(text)[0] == label
+
+
+def test_a_sure_primary_keeps_its_own_score():
+    primary = LanguageIdentifier()
+    text = "Die Katze schläft den ganzen Tag auf dem warmen Sofa im Wohnzimmer, und niemand stört sie dabei."
+    label, score = primary.predict(text)
+    assert score >= 0.9
+    assert EnsembleIdentifier(primary).predict(text) == (label, score)
+
+
+def test_unsure_primary_takes_the_mean_of_three():
+    text = "Ovo polje je obavezno."  # Bosnian; lid.176 alone is unsure between its neighbours
+    primary = LanguageIdentifier()
+    scripts = ("Latn",)
+    first = dict(primary.candidates(text, 5, scripts))
+    assert max(first.values()) < 0.9
+    votes = [voter.vote(text, scripts) for voter in (Cld2Voter(), LangidVoter())]
+    label, score = EnsembleIdentifier(primary).predict(text)
+    expected = (first.get(label, 0.0) + sum(p for vote_label, p in filter(None, votes) if vote_label == label)) / 3
+    assert score == pytest.approx(expected)
+    assert label in {vote[0] for vote in filter(None, votes)} | set(first)
+
+
+def test_every_voter_code_maps_to_a_label():
+    unknown_by_design = {"zxx", "xx-Bugi", "xx-Goth", "zzp"}  # no language, or a script only
+    not_in_glotlid = {"hmn", "iu", "ik", "lif"}  # macrolanguage or script GlotLID labels differently
+    for voter in (Cld2Voter(), LangidVoter()):
+        for code in voter.codes():
+            label = map_code(code, "Latn")
+            if code in unknown_by_design | not_in_glotlid:
+                assert label is None
+            else:
+                assert label and LABEL_PATTERN.match(label), (voter.name, code)
