@@ -11,10 +11,14 @@ import dataclasses
 
 from clearweb.filters.consent.audit import consent_explain, consent_report
 from clearweb.filters.consent.settings import ConsentSettings
+from clearweb.filters.dedup.audit import dedup_explain, dedup_report
+from clearweb.filters.dedup.settings import DedupSettings
 from clearweb.filters.langid.audit import language_explain, language_report
 from clearweb.filters.langid.stage import LanguageSettings
 from clearweb.filters.pii.audit import pii_report
 from clearweb.filters.pii.settings import PiiSettings
+from clearweb.filters.quality.audit import quality_explain, quality_report
+from clearweb.filters.quality.settings import QualitySettings
 from clearweb.filters.robots.audit import robots_explain, robots_report
 from clearweb.filters.robots.stage import SNAPSHOT, RobotsSettings, owned_dirs
 from clearweb.filters.toxicity.audit import toxicity_explain, toxicity_report
@@ -76,6 +80,8 @@ register_stage(Stage("fetch", FetchSettings, reads=False))
 register_stage(Stage("robots", RobotsSettings, uses=(SNAPSHOT, ROBOTS_ARCHIVE), owns=owned_dirs, report=robots_report,
                      explain=robots_explain))
 register_stage(Stage("language", LanguageSettings, partitions=True, report=language_report, explain=language_explain))
+register_stage(Stage("dedup", DedupSettings, report=dedup_report, explain=dedup_explain))
+register_stage(Stage("quality", QualitySettings, report=quality_report, explain=quality_explain))
 register_stage(Stage("compliance", filter_chain_settings("compliance", (), COMPLIANCE_DOC), uses=(SNAPSHOT,)))
 register_filter("compliance", Filter("consent", ConsentSettings, report=consent_report, explain=consent_explain))
 register_filter("compliance", Filter("toxicity", ToxicitySettings, report=toxicity_report, explain=toxicity_explain))

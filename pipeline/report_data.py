@@ -8,6 +8,7 @@ Paths are relative to the run directory, so a copied run reports the same.
 
 from __future__ import annotations
 
+import re
 from collections import Counter, defaultdict
 from datetime import datetime, timezone
 from pathlib import Path
@@ -19,6 +20,9 @@ from clearweb.pipeline.core.stats import DOCUMENTS_READ, removed_per_reason
 from clearweb.pipeline.registry import filters_of
 
 EXAMPLES_PER_REASON = 3
+#: where a ``removed_by`` that carries its evidence starts giving values
+#: (``quality: gopher_rep dup_line_frac 0.41 > 0.263 (deu_Latn)``): examples are grouped before it
+_EVIDENCE = re.compile(r" [-<>=(\d]")
 
 
 def _phase_row(audited: AuditedPhase) -> dict:
@@ -53,7 +57,7 @@ def _examples(run: RunRecord, removed: Path) -> dict[str, list[dict]]:
         parquet = pq.ParquetFile(path)
         columns = [c for c in ("removed_by", "url", "text", "id") if c in parquet.schema_arrow.names]
         for row in parquet.read(columns=columns).to_pylist():
-            reason = row.get("removed_by") or "unknown"
+            reason = _EVIDENCE.split(row.get("removed_by") or "unknown", maxsplit=1)[0]
             if len(examples[reason]) < EXAMPLES_PER_REASON:
                 examples[reason].append({"url": row.get("url") or row.get("id"), "text": (row.get("text") or "")[:200],
                                          "file": path.relative_to(run.run_dir).as_posix()})

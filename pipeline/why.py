@@ -70,6 +70,8 @@ def cmd_why(args: argparse.Namespace) -> int:
     print(f"kept: in {path.relative_to(run.run_dir)} (stage {stage})")
     if row.get("language"):
         print(f"  language {row['language']}_{row.get('language_script')} score {row.get('language_score')}")
+    if (row.get("minhash_cluster_size") or 1) > 1:
+        print(f"  kept for its cluster of {row['minhash_cluster_size']} near-duplicates")
     if row.get("license"):
         print(f"  license: {row['license']}")
     for line in consent_lines(row.get("consent")):
