@@ -1,6 +1,7 @@
 """Tokenizer: special ids, round trips, sampling, fertility, and the tokenizer + tokenize stages."""
 
 import json
+from collections import Counter
 
 import numpy as np
 import pyarrow as pa
@@ -124,3 +125,17 @@ stages:
     stats = json.loads((run / "tokenize" / "logs" / "stats.json").read_text())
     tokenizer_stats = next(s["stats"] for s in stats if "Tokenizer" in s["name"])
     assert "tokens:deu_Latn" in tokenizer_stats and "tokens:eng_Latn" not in tokenizer_stats
+
+
+def test_rehydration_repeats_documents_by_cluster_size():
+    from datatrove.data import Document
+
+    from clearweb.tokenizer.tokenize_step import LanguageMixture
+
+    sizes = {"alone": None, "pair": 2, "four": 4, "big": 150, "huge": 5000}
+    docs = [Document(text="x", id=name, metadata={"language": "deu", "language_script": "Latn",
+                                                   **({"minhash_cluster_size": size} if size else {})})
+            for name, size in sizes.items()]
+    mixture = LanguageMixture({"deu_Latn": 2.0}, rehydration={2: 2, 3: 3, 101: 8, 1001: 1})
+    copies = Counter(doc.id.split("#")[0] for doc in mixture.run(iter(docs)))
+    assert copies == {"alone": 2, "pair": 4, "four": 6, "big": 16, "huge": 2}

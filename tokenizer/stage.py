@@ -64,6 +64,8 @@ class TokenizeSettings(BuildsPhases):
     """Tokenize documents into uint32 .ds training shards (BOS + text + EOS per document)."""
 
     mixture: dict[str, float] = Field(default_factory=dict, description="per-label weights; 2.0 doubles, 0.5 halves")
+    rehydration: dict[int, float] = Field(default_factory=dict, description="dedup's minhash_cluster_size -> "
+                                          "weight: smallest size of a range -> copies (off when empty)")
     shuffle: bool = True
     seed: int = 0
     max_tokens_per_file: int = Field(10_000_000_000, ge=1000)
@@ -76,13 +78,21 @@ class TokenizeSettings(BuildsPhases):
                 raise ValueError(f"{label}: weight must be >= 0")
         return value
 
+    @field_validator("rehydration")
+    @classmethod
+    def _rehydration(cls, value: dict[int, float]) -> dict[int, float]:
+        for size, weight in value.items():
+            if size < 1 or weight < 0:
+                raise ValueError(f"{size}: cluster sizes start at 1 and weights must be >= 0")
+        return value
+
     def phases(self, ctx: StageContext) -> list[Phase]:
         tokenized = ctx.dirs.root / "tokenized"
 
         def tokenize():
             steps = [ctx.reader()]
-            if self.mixture:
-                steps.append(LanguageMixture(self.mixture))
+            if self.mixture or self.rehydration:
+                steps.append(LanguageMixture(self.mixture, self.rehydration))
             steps.append(ShardTokenizer(str(tokenized), str(ctx.artifacts[TOKENIZER]),
                                         counts_dir=str(ctx.dirs.logs / "tokens"), shuffle_documents=self.shuffle,
                                         seed=self.seed))

@@ -1,7 +1,10 @@
 """The tokenize stage's steps: language mixture, then datatrove's DocumentTokenizer.
 
 - ``LanguageMixture`` up- or down-samples languages by weight (2.0 repeats every document twice,
-  0.5 keeps half, chosen by a hash of the document id so re-runs agree);
+  0.5 keeps half, chosen by a hash of the document id so re-runs agree), times the rehydration
+  weight of the document's near-duplicate cluster when one is given (FineWeb-2's "rehydration":
+  the dedup stage keeps one document per cluster and records ``minhash_cluster_size``, and
+  repeating documents of mid-sized clusters helped models of high-resource languages);
 - ``ShardTokenizer`` is datatrove's DocumentTokenizer with uint32 tokens always (the model reads
   uint32; datatrove would pick uint16 for vocabularies under 65,536), BOS and EOS from the
   tokenizer's own post-processor (datatrove's ``eos_token`` would drop BOS, its issue #345), and
@@ -38,13 +41,24 @@ class LanguageMixture(PipelineStep):
     stats_key = "language_mixture"
     documents_out_stat = "copies"
 
-    def __init__(self, weights: dict[str, float]):
+    def __init__(self, weights: dict[str, float], rehydration: dict[int, float] | None = None):
+        """``rehydration``: smallest cluster size -> weight, for that size up to the next key
+        (sizes below the smallest key, and documents without a cluster size, weigh 1)."""
         super().__init__()
         self.weights = dict(weights)
+        self.rehydration = sorted((rehydration or {}).items())
+
+    def cluster_weight(self, document: Document) -> float:
+        size = document.metadata.get("minhash_cluster_size") or 1
+        weight = 1.0
+        for smallest, value in self.rehydration:
+            if size >= smallest:
+                weight = value
+        return weight
 
     def run(self, data: DocumentsPipeline, rank: int = 0, world_size: int = 1) -> DocumentsPipeline:
         for document in data:
-            weight = self.weights.get(label_of(document), 1.0)
+            weight = self.weights.get(label_of(document), 1.0) * self.cluster_weight(document)
             whole, fraction = math.floor(weight), weight - math.floor(weight)
             copies = whole + (1 if stable_fraction(document.id) < fraction else 0)
             self.stat_update("copies", value=copies)
