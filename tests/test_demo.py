@@ -30,7 +30,8 @@ def test_crawl_size_and_variety(crawl):
     assert gzip.decompress(crawl.paths_file.read_bytes()).decode().split() == crawl.shard_paths
     cases = Counter(case for page in crawl.pages for case in page.cases)
     for case in ("email", "iban", "ip", "toxic", "tdm_reservation", "noai_meta", "noai_header", "license",
-                 "content_usage_header", "content_usage_other"):
+                 "content_usage_header", "content_usage_other", "near_duplicate", "low_quality_repeated_lines",
+                 "low_quality_link_list", "low_quality_keyword_stuffing"):
         assert cases[case] > 0, case
     kinds = Counter(host.robots.kind for host in crawl.hosts)
     for kind in ("open", "ai_banned", "ai_path_banned", "not_found", "server_error", "slow", "redirect",
@@ -72,17 +73,19 @@ def test_demo_end_to_end(tmp_path, capsys):
 
     assert main(["demo", "--out", str(tmp_path / "demo")]) == 0
     out = capsys.readouterr().out
-    assert "fetch: 320 documents kept" in out
+    assert "fetch: 370 documents kept" in out
     kept, removed = (int(x) for x in re.search(r"robots: (\d+) documents kept, (\d+) removed", out).groups())
-    assert kept + removed == 320 and kept > 0 and removed > 0
+    assert kept + removed == 370 and kept > 0 and removed > 0
+    for stage in ("dedup", "quality"):  # the demo's near-duplicate and low-quality pages
+        assert int(re.search(rf"{stage}: \d+ documents kept, (\d+) removed", out).group(1)) > 0, stage
     assert re.search(r"tokenize: \d+ documents, \d+ tokens \(uint32\)", out)
     assert re.search(r"train: tiny Apertus, 30 steps on CPU, loss [\d.]+ -> [\d.]+", out)
     files = sorted(str(p) for p in (tmp_path / "demo" / "run" / "fetch" / "output").glob("*.parquet"))
     dataset = datasets.load_dataset("parquet", data_files=files, split="train",
                                     cache_dir=str(tmp_path / "hf-cache"))
-    assert dataset.num_rows == 320
+    assert dataset.num_rows == 370
     assert CONTRACT_KEYS <= set(dataset.column_names)
-    assert len(set(dataset["id"])) == 320
+    assert len(set(dataset["id"])) == 370
     signals = [s for s in dataset["signals"] if s]
     assert any(s["tdm_reservation_meta"] == "1" for s in signals) and any(s["noai_meta"] for s in signals)
     assert any(s["noai_header"] for s in signals) and any(s["content_usage"] for s in signals)
@@ -100,7 +103,7 @@ def test_two_runs_give_byte_identical_outputs(tmp_path, capsys):
     capsys.readouterr()
 
     def digest(run: Path) -> dict[str, str]:
-        files = [p for stage in ("fetch", "robots", "language", "compliance", "tokenize")
+        files = [p for stage in ("fetch", "robots", "language", "dedup", "quality", "compliance", "tokenize")
                  for p in sorted((run / stage / "output").rglob("*")) if p.suffix in (".parquet", ".ds", ".index")]
         return {str(p.relative_to(run)): hashlib.sha256(p.read_bytes()).hexdigest() for p in files}
 

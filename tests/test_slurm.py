@@ -36,13 +36,14 @@ def stage_totals(run: Path) -> dict:
     return {s["name"]: (s["docs_in"], s["docs_out"], s["removed"], s["tokens_out"]) for s in stages}
 
 
+@pytest.mark.timeout(600)  # two whole demos; on Slurm every phase of every stage is an array job
 def test_demo_on_slurm_equals_the_local_run(slurm, tmp_path, capsys):
     assert main(["demo", "--out", str(tmp_path / "local")]) == 0
     assert main(["demo", "--out", str(tmp_path / "slurm"), "--tasks", "4", *SLURM]) == 0
     capsys.readouterr()
     local, cluster = tmp_path / "local" / "run", tmp_path / "slurm" / "run"
     assert (cluster / "fetch" / "logs" / "launch_script.slurm").is_file()  # it really went through sbatch
-    for stage in ("fetch", "robots", "language", "compliance"):
+    for stage in ("fetch", "robots", "language", "dedup", "quality", "compliance"):
         assert documents(cluster, stage) == documents(local, stage), stage
     assert stage_totals(cluster) == stage_totals(local)
 

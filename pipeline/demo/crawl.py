@@ -23,6 +23,7 @@ from warcio.statusandheaders import StatusAndHeaders
 from warcio.warcwriter import WARCWriter
 
 from clearweb.pipeline.demo.corpus import all_labels
+from clearweb.pipeline.demo.recipe_pages import low_quality_pages, syndicated_pages
 from clearweb.pipeline.demo.server import Response
 from clearweb.pipeline.demo.site import Host, Page, build_hosts, build_pages, crawl_time_robots
 
@@ -145,7 +146,7 @@ def _write_robotstxt_archive(path: Path, hosts: list[Host]) -> None:
 def write_crawl(root: Path, shards: int = SHARDS) -> DemoCrawl:
     """Generate the demo crawl under ``root``; returns what the server and tests need to know."""
     hosts = build_hosts(all_labels())
-    pages = build_pages(hosts)
+    pages = build_pages(hosts) + syndicated_pages(hosts) + low_quality_pages(hosts)
     order = list(range(len(pages)))
     random.Random(7).shuffle(order)
     shard_paths = []

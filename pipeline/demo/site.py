@@ -183,7 +183,7 @@ def build_hosts(labels: list[str]) -> list[Host]:
     return hosts
 
 
-def _page_html(bank: LanguageBank, host: Host, title: str, paragraphs: list[str], meta: list[str]) -> str:
+def page_html(bank: LanguageBank, host: Host, title: str, paragraphs: list[str], meta: list[str]) -> str:
     nav = "".join(f'<li><a href="/{i}">{html.escape(item)}</a></li>' for i, item in enumerate(bank.nav))
     body = "\n".join(f"<p>{html.escape(p)}</p>" for p in paragraphs)
     license_html = ""
@@ -269,5 +269,5 @@ def build_pages(hosts: list[Host]) -> list[Page]:
             url = f"http://{host.name}/{section}/{host.language[:3]}-{number:03d}.html"  # served by the plain-HTTP loopback server
             title = f"{topic.title} ({number + 1})"
             pages.append(Page(url, host.name, host.language, title,
-                              _page_html(bank, host, title, paragraphs, meta), headers, cases))
+                              page_html(bank, host, title, paragraphs, meta), headers, cases))
     return pages
