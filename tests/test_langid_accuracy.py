@@ -52,17 +52,34 @@ def test_a_sure_primary_keeps_its_own_score():
     assert EnsembleIdentifier(primary).predict(text) == (label, score)
 
 
-def test_unsure_primary_takes_the_mean_of_three():
+def test_voters_disagreeing_with_an_unsure_primary_give_the_mean_of_three():
     text = "Ovo polje je obavezno."  # Bosnian; lid.176 alone is unsure between its neighbours
     primary = LanguageIdentifier()
     scripts = ("Latn",)
     first = dict(primary.candidates(text, 5, scripts))
-    assert max(first.values()) < 0.9
-    votes = [voter.vote(text, scripts) for voter in (Cld2Voter(), LangidVoter())]
+    best = max(first, key=first.get)
+    assert first[best] < 0.9
+    cld2, langid = Cld2Voter().vote(text, scripts), LangidVoter().vote(text, scripts)
+    assert cld2 and cld2[0] != best  # so langid.py is asked too
     label, score = EnsembleIdentifier(primary).predict(text)
-    expected = (first.get(label, 0.0) + sum(p for vote_label, p in filter(None, votes) if vote_label == label)) / 3
+    expected = (first.get(label, 0.0) + sum(p for vote_label, p in filter(None, (cld2, langid)) if vote_label == label)) / 3
     assert score == pytest.approx(expected)
-    assert label in {vote[0] for vote in filter(None, votes)} | set(first)
+
+
+def test_cld2_agreeing_with_an_unsure_primary_settles_it():
+    text = "Ons het gister die hele dag in die tuin gewerk."  # Afrikaans
+    primary = LanguageIdentifier()
+    first = dict(primary.candidates(text, 5, ("Latn",)))
+    assert first["afr_Latn"] == max(first.values()) < 0.9
+
+    class Refuses(LangidVoter):
+        def vote(self, text, scripts):
+            raise AssertionError("langid.py asked although CLD2 agreed")
+
+    cld2 = Cld2Voter()
+    label, score = EnsembleIdentifier(primary, voters=[cld2, Refuses()]).predict(text)
+    assert label == "afr_Latn"
+    assert score == pytest.approx((first["afr_Latn"] + cld2.vote(text, ("Latn",))[1]) / 2)
 
 
 def test_every_voter_code_maps_to_a_label():
