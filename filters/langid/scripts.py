@@ -63,8 +63,8 @@ SAMPLE_CHARS = 1000  # enough letters to tell the script, cheap next to fastText
 #: Weight of one character of a script whose characters are syllables or morphemes, against one
 #: letter of an alphabet: about the letters of a syllable.
 SYLLABIC_WEIGHT = 3
-_WEIGHTS = np.ones(len(SCRIPTS), dtype=np.int64)
-_WEIGHTS[[_ID[s] for s in ("Hani", "Hira", "Kana", "Hang", "Yiii", "Vaii", "Cans", "Ethi", "Cher")]] = SYLLABIC_WEIGHT
+_WEIGHT_OF = [SYLLABIC_WEIGHT if script in ("Hani", "Hira", "Kana", "Hang", "Yiii", "Vaii", "Cans", "Ethi", "Cher")
+              else 1 for script in SCRIPTS]
 
 
 def _script_counts(text: str, sample_chars: int) -> tuple[np.ndarray, np.ndarray]:
@@ -77,23 +77,22 @@ def _script_counts(text: str, sample_chars: int) -> tuple[np.ndarray, np.ndarray
 def script_shares(text: str, sample_chars: int = SAMPLE_CHARS) -> list[tuple[str, float]]:
     """``[(script, share of the weighed letters), ...]``, largest first; ``[]`` without letters."""
     counts_array, codes = _script_counts(text, sample_chars)
-    counts = (counts_array * _WEIGHTS).tolist()  # plain ints: cheaper than numpy scalars from here on
-    counts[0] = 0
-    jpan = counts[_HIRA] + counts[_KANA]
+    counts_array[0] = 0
+    # script id -> weighed letters, for the few scripts present (plain ints: cheaper than numpy's)
+    counts = {int(i): int(counts_array[i]) * _WEIGHT_OF[i] for i in np.flatnonzero(counts_array)}
+    if not counts:
+        return []
+    jpan = counts.pop(_HIRA, 0) + counts.pop(_KANA, 0)
     if jpan:  # Japanese mixes kana and Han: together they are one script, Jpan
-        jpan += counts[_HANI]
-        counts[_HANI] = counts[_HIRA] = counts[_KANA] = 0
+        jpan += counts.pop(_HANI, 0)
     han = "Hani"
-    if counts[_HANI] and counts[_HANG]:  # Korean with Hanja is Korean
-        counts[_HANG] += counts[_HANI]
-        counts[_HANI] = 0
-    elif counts[_HANI]:  # Chinese shows its system when it uses a character only one system has
+    if _HANI in counts and _HANG in counts:  # Korean with Hanja is Korean
+        counts[_HANG] += counts.pop(_HANI)
+    elif _HANI in counts:  # Chinese shows its system when it uses a character only one system has
         variant = int(_HAN_VARIANT[codes].sum())
         han = "Hans" if variant > 0 else "Hant" if variant < 0 else "Hani"
-    total = sum(counts) + jpan
-    if not total:
-        return []
-    shares = [(han if i == _HANI else SCRIPTS[i], count / total) for i, count in enumerate(counts) if count]
+    total = sum(counts.values()) + jpan
+    shares = [(han if i == _HANI else SCRIPTS[i], count / total) for i, count in counts.items()]
     if jpan:
         shares.append(("Jpan", jpan / total))
     return sorted(shares, key=lambda item: -item[1]) if len(shares) > 1 else shares
