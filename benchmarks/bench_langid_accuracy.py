@@ -23,9 +23,8 @@ from collections.abc import Callable
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
-from clearweb.filters.langid.ensemble import Cld2Voter, EnsembleIdentifier, LangidVoter, Voter  # noqa: E402
+from clearweb.filters.langid.ensemble import Cld2Voter, EnsembleIdentifier, LangidVoter, Voter, voter_labels  # noqa: E402
 from clearweb.filters.langid.identifier import LanguageIdentifier, text_scripts  # noqa: E402
-from clearweb.filters.langid.labels import LID176, OTHER_CODES, map_code  # noqa: E402
 from tests.langid_eval import Sample, django_eval_set, udhr_samples  # noqa: E402
 
 # heliport answers ISO 639-3 macrolanguage codes where GlotLID names the individual language.
@@ -47,11 +46,7 @@ def voter_alone(name: str, voter: Voter) -> Candidate:
         vote = voter.vote(text, scripts) if scripts else None
         return vote[0] if vote else f"und_{scripts[0] if scripts else 'Zyyy'}"
 
-    labels = set()
-    for code in voter.codes():
-        language, scripts = LID176.get(code) or OTHER_CODES.get(code) or (None, ())
-        labels.update(map_code(code, script) for script in scripts if language)
-    return Candidate(name, predict, labels)
+    return Candidate(name, predict, voter_labels(voter))
 
 
 def heliport_candidate() -> Candidate | None:

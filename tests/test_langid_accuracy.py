@@ -82,6 +82,22 @@ def test_cld2_agreeing_with_an_unsure_primary_settles_it():
     assert score == pytest.approx((first["afr_Latn"] + cld2.vote(text, ("Latn",))[1]) / 2)
 
 
+def test_a_voter_that_cannot_name_the_primarys_best_label_is_not_asked():
+    text = "Ovo polje je obavezno."
+    primary = LanguageIdentifier()
+    alone = primary.predict(text)
+    assert alone[1] < 0.9 and alone[0] != "eng_Latn"
+
+    class EnglishOnly(LangidVoter):
+        def codes(self):
+            return ["en"]
+
+        def vote(self, text, scripts):
+            raise AssertionError("a voter without the primary's best label was asked")
+
+    assert EnsembleIdentifier(primary, voters=[EnglishOnly()]).predict(text) == alone
+
+
 def test_every_voter_code_maps_to_a_label():
     unknown_by_design = {"zxx", "xx-Bugi", "xx-Goth", "zzp"}  # no language, or a script only
     not_in_glotlid = {"hmn", "iu", "ik", "lif"}  # macrolanguage or script GlotLID labels differently

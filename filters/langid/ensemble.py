@@ -11,7 +11,9 @@ web pages lid.176 is sure of almost every document, so the stage keeps lid.176's
 The voters are asked in order of cost. CLD2 first: when it names lid.176's best label, two of the
 three agree and langid.py (the slowest per character) is not asked; it could overturn that
 majority only where lid.176 is split and CLD2 barely sure, and on the evaluation set it never
-changed an answer. A document's ``language_score`` is the mean probability the models asked gave
+changed an answer. A voter that cannot name lid.176's best label at all (Upper Sorbian, Punjabi in
+Arabic script, Swiss German are not in its model) is not asked: it would only ever name the large
+neighbour and outvote the one model that knows the language. A document's ``language_score`` is the mean probability the models asked gave
 its label (a voter that named another language gave it 0); a document lid.176 is sure of keeps
 lid.176's own score. Both read as probabilities, so thresholds keep their meaning.
 
@@ -31,6 +33,10 @@ from clearweb.filters.langid.labels import LID176, OTHER_CODES, map_code
 
 #: Characters of a text a voter reads.
 VOTER_CHARS = 1000
+
+#: lid.176 names Serbo-Croatian as one language (``sh``) where the voters name its standards: a voter
+#: that knows one of them can refine that answer, so it counts as knowing the macrolanguage.
+MACROLANGUAGE_MEMBERS = {"hbs": ("bos", "hrv", "srp")}
 
 
 class Voter(Protocol):
@@ -103,6 +109,18 @@ class LangidVoter:
         _ = self.model
 
 
+def voter_labels(voter: Voter) -> set[str]:
+    """The labels a voter's codes map to, in every script the language is written in."""
+    labels = set()
+    for code in voter.codes():
+        language, scripts = LID176.get(code) or OTHER_CODES.get(code) or (None, ())
+        labels.update(map_code(code, script) for script in scripts if language)
+    for macrolanguage, members in MACROLANGUAGE_MEMBERS.items():
+        labels.update(f"{macrolanguage}_{label.split('_')[1]}" for label in list(labels)
+                      if label.split("_")[0] in members)
+    return labels
+
+
 class EnsembleIdentifier:
     """``EnsembleIdentifier(LanguageIdentifier()).predict("Dobar dan, kako ste?")``."""
 
@@ -113,20 +131,23 @@ class EnsembleIdentifier:
         self.consult_below = consult_below
         self.model_path = primary.model_path
         self.unsure_below = primary.unsure_below
+        self._known: list[set[str]] | None = None
 
     def load(self) -> None:
         self.primary.load()
         for voter in self.voters:
             voter.load()
+        self.known_labels()
 
     def labels(self) -> list[str]:
         """Every label the primary model or a voter can answer (besides ``und_*``)."""
-        labels = set(self.primary.labels())
-        for voter in self.voters:
-            for code in voter.codes():
-                language, scripts = LID176.get(code) or OTHER_CODES.get(code) or (None, ())
-                labels.update(map_code(code, script) for script in scripts if language)
-        return sorted(labels)
+        return sorted(set(self.primary.labels()).union(*self.known_labels()))
+
+    def known_labels(self) -> list[set[str]]:
+        """Each voter's labels, in the voters' order."""
+        if self._known is None:
+            self._known = [voter_labels(voter) for voter in self.voters]
+        return self._known
 
     def predict(self, text: str) -> tuple[str, float]:
         return self.predict_k(text, 1)[0]
@@ -141,12 +162,14 @@ class EnsembleIdentifier:
     def _vote(self, text: str, scripts: tuple[str, ...],
               primary: list[tuple[str, float]]) -> list[tuple[str, float]]:
         """Labels ranked by the mean of the probabilities the models asked gave them; the voters
-        are asked in turn until one names the primary's best label."""
+        that know the primary's best label are asked in turn until one names it."""
         total: dict[str, float] = defaultdict(float)
         for label, probability in primary:
             total[label] += probability
         asked = 1
-        for voter in self.voters:
+        for voter, known in zip(self.voters, self.known_labels(), strict=True):
+            if primary and primary[0][0] not in known:
+                continue
             vote = voter.vote(text, scripts)
             asked += 1
             if vote:
