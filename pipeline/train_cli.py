@@ -70,11 +70,11 @@ def cmd_bench_train(args: argparse.Namespace) -> int:
     config = load_train_config(args.config, list(args.set))
     batch = args.batch or config.training.micro_batch_size
     seq_len = args.seq or config.training.seq_len
-    results = bench_train(config, batch, seq_len, args.warmup, args.steps, args.compile)
+    results = bench_train(config, batch, seq_len, args.warmup, args.steps, args.compile, args.timeout)
     print(format_results(results, config, batch, seq_len))
     if args.out:
         Path(args.out).write_text(json.dumps(results, indent=1))
-    return 0
+    return 1 if any("error" in result for result in results) else 0
 
 
 def submit_training(args: argparse.Namespace, config) -> int:
@@ -115,7 +115,8 @@ def add_train_command(sub: argparse._SubParsersAction) -> None:
     bench_train.add_argument("--seq", type=int, help="sequence length (default: the config's)")
     bench_train.add_argument("--steps", type=int, default=10, help="timed steps")
     bench_train.add_argument("--warmup", type=int, default=3)
-    bench_train.add_argument("--compile", action="store_true", help="torch.compile our model")
+    bench_train.add_argument("--compile", action="store_true", help="torch.compile both models")
+    bench_train.add_argument("--timeout", type=float, default=1800, help="seconds each variant may take")
     bench_train.add_argument("--out", help="write the results as JSON here")
     bench_train.set_defaults(handler=cmd_bench_train)
 
