@@ -60,6 +60,7 @@ def _examples(run: RunRecord, removed: Path) -> dict[str, list[dict]]:
             reason = _EVIDENCE.split(row.get("removed_by") or "unknown", maxsplit=1)[0]
             if len(examples[reason]) < EXAMPLES_PER_REASON:
                 examples[reason].append({"url": row.get("url") or row.get("id"), "text": (row.get("text") or "")[:200],
+                                         "removed_by": row.get("removed_by"),
                                          "file": path.relative_to(run.run_dir).as_posix()})
     return dict(examples)
 
@@ -95,7 +96,9 @@ def build_report(run_dir: Path) -> dict:
     examples = {}
     for planned in run.graph:
         for reason, rows in _examples(run, planned.ctx.dirs.removed).items():
-            examples[f"{planned.name}: {reason}"] = rows
+            # reasons that already start with the stage (``quality: gopher_rep ...``) are not prefixed twice
+            key = reason if reason.startswith(f"{planned.name}: ") else f"{planned.name}: {reason}"
+            examples[key] = rows
     return {
         "run_dir": str(run.run_dir),
         "generated_at": datetime.now(timezone.utc).strftime("%Y-%m-%dT%H:%M:%SZ"),

@@ -154,6 +154,53 @@ def _compliance(compliance: dict) -> str:
                    for name, section in compliance.items() if section is not None)
 
 
+def _dedup(dedup: dict) -> str:
+    recipe = dedup["recipe"]
+    rows = [[r["label"], r["docs"], r["clusters"], r["removed"], ", ".join(f"{size}: {n}" for size, n in r["sizes"].items())]
+            for r in dedup["languages"]]
+    return (f'<p>MinHash per language: {recipe["n_grams"]}-gram shingles, {recipe["num_buckets"]} buckets x '
+            f'{recipe["hashes_per_bucket"]} hashes, {recipe["precision"]}-bit. {dedup["clusters"]:,} clusters of '
+            f'near-duplicates; {dedup["removed"]:,} documents removed, one kept per cluster (its id is on each removed '
+            "document: <code>clearweb why</code>).</p>"
+            f'<div class="grid"><div><p class="muted">clusters by size (documents)</p>'
+            f'{bar_chart(list(dedup["cluster_sizes"].items()), width=380)}</div>'
+            f'{table(["language", "docs", "clusters", "removed", "clusters by size"], rows, numeric_from=1)}</div>')
+
+
+#: the FineWeb-2 values shown per language, in the filters' order
+_QUALITY_COLUMNS = ("dup_line_frac", "top_n_grams", "line_punct_thr", "new_line_ratio", "max_non_alpha_words_ratio",
+                    "stopwords")
+
+
+def _quality(quality: dict) -> str:
+    per_reason = [[f"{name}: {reason}", n] for name, entry in quality["removed_per_filter"].items()
+                  for reason, n in sorted(entry["reasons"].items())]
+    rows = []
+    for r in quality["languages"]:
+        values = r["values"]
+        shown = [values[key][0][1] if key == "top_n_grams" else values[key] for key in _QUALITY_COLUMNS]
+        rows.append([r["label"], r["docs"], r["removed"], ", ".join(f"{k} {v}" for k, v in r["per_filter"].items()),
+                     *shown, r["tokenizer"] if r["filtered"] else "unfiltered"])
+    headers = ["language", "docs", "removed", "per filter", "dup_line_frac", "top 2-gram", "line_punct_thr",
+               "new_line_ratio", "non-alpha words", "stopwords (count)", "word tokenizer"]
+    notes = [f"<li><b>{esc(label)}</b>: {esc(text)}</li>" for label, text in quality["fallback"].items()]
+    notes += [f"<li><b>{esc(label)}</b>: {esc(text)}</li>" for label, text in quality["unfiltered"].items()]
+    tail = quality["tail"]
+    finishing = ", ".join(k for k, on in quality["finishing"].items() if on) or "none"
+    return (f'<p>Filters in order: {esc(", ".join(quality["filters"]))}, with FineWeb-2\'s values per language '
+            f"(the thresholds applied are in the table). Finishing steps: {esc(finishing)}.</p>"
+            f'<div class="grid">{bar_chart([(r[0], r[1]) for r in per_reason], color="#c0392b")}'
+            f'{table(["filter: measure", "documents removed"], per_reason)}</div>'
+            + table(headers, rows, numeric_from=1)
+            + (f'<p class="muted">Beyond these {len(rows)}: {tail["labels"]} labels, {tail["docs"]:,} documents, '
+               f'{tail["removed"]:,} removed.</p>' if tail["labels"] else "")
+            + (f"<p>Labels not held to their own FineWeb-2 values:</p><ul>{''.join(notes)}</ul>" if notes else ""))
+
+
+#: stages with a page section of their own (title, renderer); any other stage's section is shown as a table
+STAGE_RENDERERS = {"dedup": ("Near-duplicates (dedup)", _dedup), "quality": ("Quality filters", _quality)}
+
+
 def _fertility(fertility: dict) -> str:
     rows = [[label, r["documents"], r["chars_per_token"], r["bytes_per_token"], r["tokens_per_word"]]
             for label, r in fertility["languages"].items()]
@@ -188,7 +235,7 @@ def _examples(examples: dict) -> str:
         parts.append(f"<h3>{esc(reason)}</h3>")
         for row in rows:
             parts.append(f'<div class="example"><b>{esc(row["url"])}</b><br>{esc(row["text"])}…<br>'
-                         f'<span class="muted">{esc(row["file"])}</span></div>')
+                         f'<span class="muted">removed_by: {esc(row.get("removed_by"))}; {esc(row["file"])}</span></div>')
     return "".join(parts) or '<p class="muted">no removals</p>'
 
 
@@ -206,7 +253,10 @@ def render_html(report: dict) -> str:
     if known.get("tokenizer"):
         sections.append(("Tokenizer fertility", _fertility(known["tokenizer"])))
     for name, section in known.items():
-        if name not in ("robots", "language", "compliance", "tokenizer", "tokenize"):
+        if name in STAGE_RENDERERS:
+            title, render = STAGE_RENDERERS[name]
+            sections.append((title, render(section)))
+        elif name not in ("robots", "language", "compliance", "tokenizer", "tokenize"):
             sections.append((name, _generic(name, section)))
     sections.append(("Time per phase", _time(report)))
     sections.append(("Examples of removed documents", _examples(report["examples"])))

@@ -120,6 +120,10 @@ def test_near_duplicates_collapse_within_a_language_only(tmp_path, capsys):
     by_label = {r["label"]: r for r in section["languages"]}
     assert by_label["eng_Latn"] == {"label": "eng_Latn", "docs": 9, "clusters": 1, "removed": 2, "sizes": {"3-4": 1}}
     assert by_label["sco_Latn"] == {"label": "sco_Latn", "docs": 2, "clusters": 0, "removed": 0, "sizes": {}}
+    page = (run / "report.html").read_text()
+    assert "<h2>Near-duplicates (dedup)</h2>" in page and "1 clusters of near-duplicates; 2 documents removed" in page
+    assert ('<tr><td>eng_Latn</td><td class="n">9</td><td class="n">1</td><td class="n">2</td>'
+            '<td class="n">3-4: 1</td></tr>') in page
 
 
 def test_cluster_size_bins():

@@ -174,8 +174,14 @@ def test_labels_without_fineweb2_values_use_the_fallback_and_the_report_says_so(
     assert report["removed_per_filter"]["gopher_qual"]["reasons"] == {"gopher_below_alpha_threshold": 3}
     # examples of removed documents group by filter and measure, not by each document's values
     examples = json.loads((run[0] / "report.json").read_text())["examples"]
-    assert len(examples["quality: quality: gopher_rep dup_line_frac"]) == 3
+    assert len(examples["quality: gopher_rep dup_line_frac"]) == 3
     assert not [key for key in examples if "0." in key]
+    assert all(e["removed_by"].startswith("quality: gopher_rep dup_line_frac ")
+               for e in examples["quality: gopher_rep dup_line_frac"])
+    page = (run[0] / "report.html").read_text()
+    assert "<h2>Quality filters</h2>" in page and "<td>gopher_rep: dup_line_frac</td><td class=\"n\">4</td>" in page
+    assert "<li><b>hbs_Latn</b>: fallback: the values of deu_Latn" in page
+    assert "removed_by: quality: gopher_rep dup_line_frac" in page  # each example shows its evidence
 
 
 def test_finishing_steps(run):

@@ -1,10 +1,10 @@
 """Language-id accuracy of the default identifier on the UDHR sample (414 labels, 5 records each).
 
 The default is lid.176 with CLD2 and langid.py voting when lid.176 is unsure (filters/langid/ensemble.py).
-Issue 15 asks for >= 0.85 over the records whose label the default can produce. Measured: 0.795
+Issue 15 asks for >= 0.85 over the records whose label the default can produce. Measured: 0.814
 over 177 labels (885 records; lid.176 alone: 0.709 over 134). The misses are small languages next
-to a large one on UDHR's legal register (ast -> spa, bho/mai -> hin, sco -> eng, oci/wln -> fra,
-hsb -> pol, bos -> hrv, wuu/yue -> cmn, ...) that none of the permissive models separates; GlotLID
+to a large one on UDHR's legal register (bho/mai -> hin, sco -> eng, oci/wln -> fra, bos -> hrv,
+wuu/yue -> cmn, tir -> amh, ...) that none of the permissive models separates; GlotLID
 (``clearweb models fetch glotlid``) is the model for that label space. This test prints coverage,
 accuracy and per-label misses, and guards against regressions below what we measure today.
 """
@@ -14,7 +14,7 @@ from collections import Counter
 from clearweb.filters.langid.stage import LanguageSettings
 from tests.conformance.conftest import load_cases
 
-MEASURED_FLOOR = 0.78
+MEASURED_FLOOR = 0.80
 
 
 def test_udhr_accuracy_with_default_model(capsys):
