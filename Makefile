@@ -34,6 +34,7 @@ bench: $(BIN)/clearweb
 	$(BIN)/python benchmarks/bench_robots.py crawl
 	$(BIN)/python benchmarks/bench_language.py
 	$(BIN)/python benchmarks/bench_langid_accuracy.py
+	$(BIN)/python benchmarks/bench_recipe.py
 	$(BIN)/python benchmarks/bench_pii.py
 	$(BIN)/python benchmarks/bench_toxicity.py
 	$(BIN)/python benchmarks/bench_tokenizer.py tokenize

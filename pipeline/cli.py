@@ -10,7 +10,9 @@ from __future__ import annotations
 import argparse
 import sys
 from collections.abc import Sequence
+from pathlib import Path
 
+from clearweb.pipeline.core.console import print_phase, set_console
 from clearweb.pipeline.core.errors import ClearwebError
 from clearweb.pipeline.models_cli import add_models_commands
 from clearweb.pipeline.report_cli import add_report_commands
@@ -58,23 +60,17 @@ def _overrides(args: argparse.Namespace) -> list[str]:
     return sets
 
 
-def _print_results(results) -> None:
-    for result in results:
-        if result.status == "complete":
-            print(f"{result.name}: already complete ({result.tasks} tasks), skipped")
-        elif result.status == "submitted":
-            print(f"{result.name}: submitted ({result.tasks} tasks)")
-        else:
-            print(f"{result.name}: done, {result.tasks} tasks in {result.seconds:.1f}s")
-
-
 def _cmd_run(args: argparse.Namespace) -> int:
     from clearweb.pipeline.config import load_config
+    from clearweb.pipeline.report_cli import print_run_summary
     from clearweb.pipeline.runner import run_stages
 
     config = load_config(args.config, _overrides(args))
     stages = [s.strip() for s in args.stages.split(",") if s.strip()] if args.stages else None
-    _print_results(run_stages(config, args.config, stages, wait=args.wait, rerun_stale=args.rerun_stale))
+    results = run_stages(config, args.config, stages, wait=args.wait, rerun_stale=args.rerun_stale,
+                         on_phase=print_phase)
+    if all(result.status != "submitted" for result in results):
+        print_run_summary(Path(config.run_dir))
     return 0
 
 
@@ -118,11 +114,23 @@ def _cmd_train_head(args: argparse.Namespace) -> int:
     return 0
 
 
+def _version() -> str:
+    from importlib.metadata import PackageNotFoundError, version
+
+    try:
+        return version("clearweb")
+    except PackageNotFoundError:  # run from a source tree that was never installed
+        return "unknown (not installed)"
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="clearweb",
         description="Turn web crawls into compliant, multilingual, tokenized pretraining data.",
     )
+    parser.add_argument("--version", action="version", version=f"clearweb {_version()}")
+    parser.add_argument("-v", "--verbose", action="store_true",
+                        help="show datatrove's task logs on the terminal too (they are always in the run's logs/)")
     sub = parser.add_subparsers(dest="command", metavar="COMMAND", required=True)
     _add_run(sub)
     _add_demo(sub)
@@ -137,6 +145,7 @@ def build_parser() -> argparse.ArgumentParser:
 
 def main(argv: Sequence[str] | None = None) -> int:
     args = build_parser().parse_args(argv)
+    set_console(args.verbose)
     try:
         return args.handler(args)
     except ClearwebError as exc:

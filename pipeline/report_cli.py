@@ -13,6 +13,43 @@ from clearweb.pipeline.core.errors import InputError
 from clearweb.pipeline.report_data import build_report
 from clearweb.pipeline.report_html import render_html
 
+FUNNEL_COLUMNS = ("stage", "docs in", "docs out", "tokens out", "task-seconds", "removed")
+
+
+def funnel_rows(stages: list[dict]) -> list[tuple[str, ...]]:
+    """Per phase that moves documents (report.json's ``stages``): documents in and out, tokens, task
+    time and removals by reason, as text."""
+    return [(stage["name"], f"{stage['docs_in']:,}", f"{stage['docs_out']:,}",
+             f"{stage['tokens_out']:,}" if stage["tokens_out"] else "-", f"{stage['task_seconds']:,.1f}",
+             ", ".join(f"{k} {v:,}" for k, v in stage["removed"].items()) or "-")
+            for stage in stages if stage["funnel"]]
+
+
+def funnel_table(stages: list[dict]) -> Table:
+    funnel = Table(title="Funnel")
+    for column in FUNNEL_COLUMNS:
+        funnel.add_column(column, justify="left" if column in ("stage", "removed") else "right")
+    for row in funnel_rows(stages):
+        funnel.add_row(*row)
+    return funnel
+
+
+def funnel_lines(stages: list[dict]) -> list[str]:
+    """The funnel as aligned plain lines (one per phase, never wrapped: logs and pipes read it too)."""
+    rows = [FUNNEL_COLUMNS, *funnel_rows(stages)]
+    widths = [max(len(row[i]) for row in rows) for i in range(len(FUNNEL_COLUMNS) - 1)]
+    return ["  ".join([row[0].ljust(widths[0]), *(cell.rjust(width) for cell, width in zip(row[1:-1], widths[1:],
+                                                                                           strict=True)), row[-1]])
+            for row in rows]
+
+
+def print_run_summary(run_dir: Path) -> None:
+    """The end of a local run: the funnel (report.json's numbers) and the next command."""
+    from clearweb.pipeline.report_data import phase_rows
+
+    print("\n".join(funnel_lines(phase_rows(run_dir))))
+    print(f"next: clearweb report {run_dir}", flush=True)
+
 
 def cmd_report(args: argparse.Namespace) -> int:
     run = Path(args.run)
@@ -23,15 +60,7 @@ def cmd_report(args: argparse.Namespace) -> int:
     except OSError as exc:  # a read-only run directory: one line naming the file, exit code 2
         raise InputError(f"cannot write {exc.filename or run}: {exc.strerror or exc}") from None
     console = Console()
-    funnel = Table(title="Funnel")
-    for column in ("stage", "docs in", "docs out", "removed", "tokens out"):
-        funnel.add_column(column, justify="left" if column == "stage" else "right")
-    for stage in report["stages"]:
-        if stage["funnel"]:
-            funnel.add_row(stage["name"], f"{stage['docs_in']:,}", f"{stage['docs_out']:,}",
-                           ", ".join(f"{k} {v:,}" for k, v in stage["removed"].items()) or "-",
-                           f"{stage['tokens_out']:,}" if stage["tokens_out"] else "-")
-    console.print(funnel)
+    console.print(funnel_table(report["stages"]))
     sections = report["sections"]
     if sections.get("language"):
         languages = sections["language"]

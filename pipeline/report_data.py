@@ -91,6 +91,12 @@ def _sections(run: RunRecord) -> dict[str, dict]:
     return sections
 
 
+def phase_rows(run_dir: Path) -> list[dict]:
+    """The report's ``stages`` rows alone (documents in and out, removals, time per phase): what
+    ``clearweb run`` prints at its end, without reading removed documents or sections."""
+    return [_phase_row(audited) for audited in load_run(run_dir).phases]
+
+
 def build_report(run_dir: Path) -> dict:
     run = load_run(run_dir)
     examples = {}

@@ -79,7 +79,9 @@ def _robots(robots: dict) -> str:
              + (f' with {robots["crawl_time_captures"]:,} archived robots.txt captures from '
                 f'{esc(", ".join(robots["crawl_time_crawls"]))}' if robots["policy"] != "latest" else "")
              + f'; mode <code>{esc(robots["mode"])}</code>, unreachable robots.txt: '
-             f'<code>{esc(robots["on_unreachable"])}</code>.</p>',
+             f'<code>{esc(robots["on_unreachable"])}</code>; origins whose robots.txt was unreachable or refused: '
+             f'{robots.get("unreachable_share", 0):.1%} (the filter refuses to run above '
+             f'{robots.get("max_unreachable_fraction", 0.5):.0%}).</p>',
              f'<p class="muted">Agents: {esc(", ".join(robots["agents"]))}</p>',
              "<h3>Removals per signal</h3>",
              table(["removed_by", "documents"], [[k, v] for k, v in sorted(robots["removed_per_signal"].items())]),

@@ -20,7 +20,7 @@ import shutil
 import sys
 import threading
 import time
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
@@ -129,9 +129,9 @@ def make_executor(config: RunConfig, phase: Phase, pipeline: list,
     tasks, workers, logs = phase.tasks, phase.workers, str(phase.logs)
     kind = config.executor.type
     if kind == "local":
-        from datatrove.executor import LocalPipelineExecutor
+        from clearweb.pipeline.core.console import ConsoleLocalExecutor
 
-        return LocalPipelineExecutor(pipeline, tasks=tasks, workers=workers, logging_dir=logs, skip_completed=True)
+        return ConsoleLocalExecutor(pipeline, tasks=tasks, workers=workers, logging_dir=logs, skip_completed=True)
     if kind == "slurm":
         from clearweb.pipeline.slurm import ClearwebSlurmExecutor
 
@@ -334,8 +334,10 @@ def _finish(planned: PlannedStage, record: dict, source: str) -> None:
 
 
 def run_stages(config: RunConfig, source: str, stages: list[str] | None = None, wait: bool = False,
-               rerun_stale: bool = False) -> list[StageResult]:
-    """Run the selected stages (all enabled ones by default) phase by phase, each under its lineage.
+               rerun_stale: bool = False,
+               on_phase: Callable[[StageResult], None] | None = None) -> list[StageResult]:
+    """Run the selected stages (all enabled ones by default) phase by phase, each under its lineage;
+    ``on_phase`` hears of each phase as it ends (the command line prints a line).
 
     Everything that can refuse the run (the stage graph, stale stages, missing prerequisites, the
     executor) is checked before any task runs or any file is written."""
@@ -351,7 +353,10 @@ def run_stages(config: RunConfig, source: str, stages: list[str] | None = None, 
     for planned in (p for p in graph if p.name in names):
         check = checks[planned.name]
         if check.state == "complete":
-            results += [StageResult(phase.name, "complete", phase.tasks, 0.0) for phase in planned.phases()]
+            skipped = [StageResult(phase.name, "complete", phase.tasks, 0.0) for phase in planned.phases()]
+            for result in skipped if on_phase else ():
+                on_phase(result)
+            results += skipped
             continue
         if check.state == "stale":
             for folder in planned.owned_dirs():
@@ -363,6 +368,8 @@ def run_stages(config: RunConfig, source: str, stages: list[str] | None = None, 
         for phase in planned.phases():
             result, steps = runner.run(phase)
             results.append(result)
+            if on_phase:
+                on_phase(result)
             if steps is not None:
                 built[phase.name] = steps
                 record = dict(record, phases=_phase_records(planned, record, built))

@@ -2,7 +2,10 @@
 
 import gzip
 import hashlib
+import json
 import re
+import subprocess
+import sys
 from collections import Counter
 from pathlib import Path
 
@@ -68,16 +71,40 @@ def test_server_dispatches_robots_by_host(crawl):
         assert shard.status_code == 200 and shard.content[:2] == b"\x1f\x8b"
 
 
+def funnel_from_output(out: str) -> dict[str, tuple[int, int, str]]:
+    """stage -> (docs in, docs out, removed) from the table a run prints at its end."""
+    lines = out.splitlines()
+    start = next(i for i, line in enumerate(lines) if line.startswith("stage ") and "docs in" in line)
+    rows = {}
+    for line in lines[start + 1:]:
+        match = re.match(r"(\w+) +([\d,]+) +([\d,]+) +\S+ +[\d,.]+  (.*)$", line)
+        if not match:
+            break
+        rows[match[1]] = (int(match[2].replace(",", "")), int(match[3].replace(",", "")), match[4])
+    return rows
+
+
 def test_demo_end_to_end(tmp_path, capsys):
     import datasets
 
-    assert main(["demo", "--out", str(tmp_path / "demo")]) == 0
-    out = capsys.readouterr().out
-    assert "fetch: 370 documents kept" in out
-    kept, removed = (int(x) for x in re.search(r"robots: (\d+) documents kept, (\d+) removed", out).groups())
-    assert kept + removed == 370 and kept > 0 and removed > 0
+    # As a user runs it, its output on a pipe (worker processes' output included): short, and its
+    # funnel is report.json's.
+    command = [sys.executable, "-m", "clearweb.pipeline.cli", "demo", "--out", str(tmp_path / "demo")]
+    done = subprocess.run(command, capture_output=True, text=True, timeout=900)
+    assert done.returncode == 0, done.stderr[-3000:]
+    out = done.stdout
+    assert len((done.stdout + done.stderr).splitlines()) <= 60, done.stdout + done.stderr
+    assert out.rstrip().endswith(f"next: clearweb report {tmp_path / 'demo' / 'run'}")
+    funnel = funnel_from_output(out)
+    assert funnel["fetch"][:2] == (370, 370)
+    assert funnel["robots"][0] == 370 and 0 < funnel["robots"][1] < 370
     for stage in ("dedup", "quality"):  # the demo's near-duplicate and low-quality pages
-        assert int(re.search(rf"{stage}: \d+ documents kept, (\d+) removed", out).group(1)) > 0, stage
+        assert funnel[stage][1] < funnel[stage][0], stage
+    assert main(["report", str(tmp_path / "demo" / "run")]) == 0
+    report = json.loads((tmp_path / "demo" / "run" / "report.json").read_text())
+    assert funnel == {s["name"]: (s["docs_in"], s["docs_out"],
+                                  ", ".join(f"{k} {v:,}" for k, v in s["removed"].items()) or "-")
+                      for s in report["stages"] if s["funnel"]}
     assert re.search(r"tokenize: \d+ documents, \d+ tokens \(uint32\)", out)
     assert re.search(r"train: tiny Apertus, 30 steps on CPU, loss [\d.]+ -> [\d.]+", out)
     files = sorted(str(p) for p in (tmp_path / "demo" / "run" / "fetch" / "output").glob("*.parquet"))

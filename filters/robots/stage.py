@@ -11,6 +11,7 @@ from __future__ import annotations
 import hashlib
 import json
 import shutil
+from collections import Counter
 from dataclasses import asdict
 from pathlib import Path
 from typing import ClassVar, Literal
@@ -24,6 +25,7 @@ from clearweb.filters.robots.filter import DEFAULT_AGENTS, RobotsFilter
 from clearweb.filters.robots.origins import OriginCollector, read_origins
 from clearweb.filters.robots.snapshot import SCHEMA, lacking, read_snapshot
 from clearweb.pipeline.core.contract import ROBOTS_ARCHIVE
+from clearweb.pipeline.core.errors import RunFailed
 from clearweb.pipeline.core.stage import BuildsPhases, Phase, StageContext
 from clearweb.pipeline.core.writer import DocumentWriter
 
@@ -48,10 +50,14 @@ class RobotsSettings(BuildsPhases):
         description="robots.txt preference lines whose opt-out removes a document; the others are only recorded")
     usage_labels: list[str] = Field(default_factory=lambda: list(TRAINING_LABELS), min_length=1,
                                     description="aipref categories whose n is an AI-training opt-out")
+    max_unreachable_fraction: float = Field(
+        0.5, ge=0, le=1, description="above this share of the run's origins with robots.txt unreachable or refused, "
+        "the filter refuses to run (a node without outbound network would otherwise keep everything)")
     snapshot_dir: str | None = Field(None, description="default: RUN/robots_cache/snapshot; share one across runs")
     crawl: CrawlSettings = Field(default_factory=CrawlSettings)
 
-    execution_keys: ClassVar[frozenset[str]] = frozenset({"tasks", "workers", "snapshot_dir", "crawl"})
+    execution_keys: ClassVar[frozenset[str]] = frozenset({"tasks", "workers", "snapshot_dir", "crawl",
+                                                          "max_unreachable_fraction"})
 
     def wants(self) -> set[str]:
         return set() if self.policy == "latest" else {"robotstxt"}
@@ -99,6 +105,7 @@ class RobotsSettings(BuildsPhases):
 
     def phases(self, ctx: StageContext) -> list[Phase]:
         def build():
+            check_reachable(ctx.artifacts[SNAPSHOT], cache_dir(ctx.run_dir) / "origins", self.max_unreachable_fraction)
             return [ctx.reader(),
                     RobotsFilter(str(ctx.artifacts[SNAPSHOT]), agents=self.agents, mode=self.mode,
                                  on_unreachable=self.on_unreachable, on_unchecked=self.on_unchecked,
@@ -110,6 +117,31 @@ class RobotsSettings(BuildsPhases):
                     DocumentWriter(str(ctx.dirs.output))]
 
         return self.crawl_phases(ctx) + [ctx.phase(build)]
+
+
+UNREACHABLE = ("unreachable", "refused")
+
+
+def check_reachable(snapshot: Path, origins_dir: Path, max_fraction: float) -> None:
+    """Refuse, in one line, a filter whose run's robots.txt fetches mostly failed: a compute node
+    without outbound network (or TLS to a plain-HTTP mirror) makes every origin unreachable, and
+    ``on_unreachable: keep`` would then keep everything. Skipped until the crawl has covered the
+    run's origins (a Slurm chain builds this phase before the crawl has run)."""
+    if not origins_dir.is_dir() or not snapshot.is_dir():
+        return
+    origins = read_origins(origins_dir)
+    entries = read_snapshot(snapshot, ["origin", "error", "outcome"])
+    if not origins or any(origin not in entries for origin in origins):
+        return
+    failed = [entries[origin] for origin in origins if entries[origin].outcome in UNREACHABLE]
+    if len(failed) <= max_fraction * len(origins):
+        return
+    errors = Counter((entry.error or entry.outcome).split(":", 1)[0][:80] for entry in failed)
+    top = "; ".join(f"{error} ({count})" for error, count in errors.most_common(3))
+    raise RunFailed(f"robots: {len(failed)} of {len(origins)} origins' robots.txt unreachable or refused "
+                    f"({len(failed) / len(origins):.0%} > max_unreachable_fraction {max_fraction}); top errors: {top}. "
+                    "Check this machine's network, then clearweb robots fetch RUN --refresh; to filter anyway, raise "
+                    "stages.robots.max_unreachable_fraction")
 
 
 def cache_dir(run_dir: Path) -> Path:

@@ -10,12 +10,13 @@ import json
 import os
 from pathlib import Path
 
-import pyarrow.parquet as pq
-
 from clearweb.pipeline.config import load_config
+from clearweb.pipeline.core.console import print_phase
 from clearweb.pipeline.core.stage import stage_dirs
 from clearweb.pipeline.demo.crawl import write_crawl
 from clearweb.pipeline.demo.server import LoopbackServer
+from clearweb.pipeline.report_cli import funnel_lines
+from clearweb.pipeline.report_data import phase_rows
 from clearweb.pipeline.runner import run_stages
 
 DEMO_URL_VARIABLE = "CLEARWEB_DEMO_URL"
@@ -42,10 +43,6 @@ def shard_summary(folder: Path) -> str:
     return f"{documents} documents, {tokens} tokens (uint32)"
 
 
-def count_rows(folder: Path) -> int:
-    return sum(pq.ParquetFile(path).metadata.num_rows for path in sorted(folder.rglob("*.parquet")))
-
-
 def run_demo(out: str | Path, overrides: list[str] | None = None, rerun_stale: bool = False) -> Path:
     """Run the demo into ``out``/run and return the run directory."""
     out = Path(out).resolve()
@@ -59,17 +56,19 @@ def run_demo(out: str | Path, overrides: list[str] | None = None, rerun_stale: b
         os.environ.update(variables)
         try:
             config = load_config(config_path, [f"run_dir={out / 'run'}", *(overrides or [])])
-            results = run_stages(config, str(config_path), wait=True, rerun_stale=rerun_stale)
+            results = run_stages(config, str(config_path), wait=True, rerun_stale=rerun_stale, on_phase=print_phase)
         finally:
             for name, value in previous.items():
                 if value is None:
                     os.environ.pop(name, None)
                 else:
                     os.environ[name] = value
-    print_summary(config.run_dir, [result.name for result in results],
-                  {result.name: result for result in results})
+    run_dir = Path(config.run_dir)
+    print("\n".join(funnel_lines(phase_rows(run_dir))))
+    print_artifacts(run_dir, [result.name for result in results])
     if config.stages.tokenize is not None:
-        train_tiny_model(Path(config.run_dir))
+        train_tiny_model(run_dir)
+    print(f"next: clearweb report {run_dir}", flush=True)
     return Path(config.run_dir)
 
 
@@ -88,22 +87,13 @@ def train_tiny_model(run_dir: Path) -> None:
           f"checkpoints and HF export in {run_dir / 'train'}")
 
 
-def print_summary(run_dir: str, phases: list[str], results: dict) -> None:
-    for name in phases:
-        result = results[name]
-        state = "already complete" if result.status == "complete" else f"{result.seconds:.1f}s"
-        dirs = stage_dirs(run_dir, name)
-        if name == "tokenizer":
-            report = json.loads((dirs.output / "fertility.json").read_text())
-            print(f"tokenizer: {report['vocab_size']} tokens, Gini of tokens per byte over "
-                  f"{len(report['languages'])} languages {report['gini_tokens_per_byte']:.3f}, "
-                  f"in {dirs.output} ({state})")
-        elif name == "tokenize":
-            print(f"tokenize: {shard_summary(dirs.output)} in {dirs.output} ({state})")
-        elif name == "tokenize_merge":
-            continue
-        elif dirs.output.is_dir():
-            removed = f", {count_rows(dirs.removed)} removed" if dirs.removed.is_dir() else ""
-            print(f"{name}: {count_rows(dirs.output)} documents kept{removed} in {dirs.output} ({state})")
-        else:
-            print(f"{name}: done ({state})")
+def print_artifacts(run_dir: Path, phases: list[str]) -> None:
+    """Where the tokenizer and the training shards are, with their figures."""
+    if "tokenizer" in phases:
+        output = stage_dirs(run_dir, "tokenizer").output
+        report = json.loads((output / "fertility.json").read_text())
+        print(f"tokenizer: {report['vocab_size']} tokens, Gini of tokens per byte over "
+              f"{len(report['languages'])} languages {report['gini_tokens_per_byte']:.3f}, in {output}")
+    if "tokenize" in phases:
+        output = stage_dirs(run_dir, "tokenize").output
+        print(f"tokenize: {shard_summary(output)} in {output}")

@@ -33,7 +33,7 @@ def test_udhr_accuracy_with_default_model(capsys):
     accuracy = 1 - sum(misses.values()) / len(covered)
     with capsys.disabled():
         print(f"\ndefault identifier coverage: {len(sample_labels & producible)} of {len(sample_labels)} UDHR labels "
-              f"({len(covered)} records); accuracy {accuracy:.3f} (issue target 0.85)")
+              f"({len(covered)} records); accuracy {accuracy:.3f} (target 0.85)")
         print("misses per label:", dict(sorted(misses.items())))
         print("most common confusions:", confusions.most_common(15))
     assert accuracy >= MEASURED_FLOOR

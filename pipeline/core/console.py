@@ -1,0 +1,67 @@
+"""What the terminal shows while local phases run.
+
+datatrove writes every task's log twice: to the task's file under the phase's ``logs/`` and, for
+the first worker slot, to stderr (the pipeline, a stats block per task, a stats block per phase).
+The demo printed over 1,100 lines that way, burying the lines a user acts on. Quiet (the default
+of the ``clearweb`` command), task logs go to their files only and the terminal shows warnings and
+errors; ``clearweb -v`` restores datatrove's output. The choice travels to worker processes in
+``CLEARWEB_VERBOSE``. Used as a library, clearweb leaves loguru as it finds it.
+"""
+
+from __future__ import annotations
+
+import os
+import sys
+from typing import TYPE_CHECKING
+
+from datatrove.executor import LocalPipelineExecutor
+from loguru import logger
+
+if TYPE_CHECKING:
+    from clearweb.pipeline.runner import StageResult
+
+#: set by the command line: "1" with -v (datatrove's full output), "0" without (quiet); unset: untouched
+VERBOSE_ENV = "CLEARWEB_VERBOSE"
+
+
+def quiet() -> bool:
+    return os.environ.get(VERBOSE_ENV) == "0"
+
+
+def set_console(verbose: bool) -> None:
+    """Called by the command line before any worker process starts (they read the environment)."""
+    os.environ[VERBOSE_ENV] = "1" if verbose else "0"
+    if not verbose:
+        os.environ["TQDM_DISABLE"] = "1"  # datatrove's dedup shows a tqdm bar per phase
+        warnings_only()
+
+
+def warnings_only() -> None:
+    """loguru's terminal sink at WARNING (datatrove's default sink prints every level)."""
+    logger.remove()
+    logger.add(sys.stderr, level="WARNING", format="{level}: {message}")
+
+
+class ConsoleLocalExecutor(LocalPipelineExecutor):
+    """datatrove's local executor, whose tasks log to the terminal only at ERROR when quiet.
+
+    datatrove prints a task's log on the terminal when its ``local_rank`` (the worker slot, used for
+    nothing but logging) is 0; any other slot logs errors only there, everything in its file."""
+
+    def _run_for_rank(self, rank: int, local_rank: int = 0, node_rank: int = -1):
+        if not quiet():
+            return super()._run_for_rank(rank, local_rank, node_rank)
+        try:
+            return super()._run_for_rank(rank, local_rank=1, node_rank=node_rank)
+        finally:
+            warnings_only()  # closing the task's log re-adds datatrove's print-everything sink
+
+
+def print_phase(result: StageResult) -> None:
+    """One line per phase as it ends."""
+    if result.status == "complete":
+        print(f"{result.name}: already complete ({result.tasks} tasks), skipped", flush=True)
+    elif result.status == "submitted":
+        print(f"{result.name}: submitted ({result.tasks} tasks)", flush=True)
+    else:
+        print(f"{result.name}: done, {result.tasks} tasks in {result.seconds:.1f}s", flush=True)
