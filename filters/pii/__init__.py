@@ -6,5 +6,6 @@ model (no spaCy pipeline is loaded, nothing is downloaded).
 """
 
 from clearweb.filters.pii.detect import PLACEHOLDERS, anonymize, find_pii
+from clearweb.filters.pii.step import PIIAnonymizer
 
-__all__ = ["PLACEHOLDERS", "anonymize", "find_pii"]
+__all__ = ["PLACEHOLDERS", "PIIAnonymizer", "anonymize", "find_pii"]
