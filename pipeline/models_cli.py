@@ -10,6 +10,7 @@ from __future__ import annotations
 import argparse
 
 from clearweb.filters.langid import glotlid
+from clearweb.pipeline.core.console import help_text
 
 
 def cmd_models_fetch(args: argparse.Namespace) -> int:
@@ -25,7 +26,7 @@ def add_models_commands(sub: argparse._SubParsersAction) -> None:
     models = sub.add_parser("models", help="language-id model commands")
     models_sub = models.add_subparsers(dest="models_command", metavar="COMMAND", required=True)
     fetch = models_sub.add_parser("fetch", help="download a language-id model into the Hugging Face cache",
-                                  description=__doc__.splitlines()[0])
+                                  description=help_text(__doc__))
     fetch.add_argument("model", choices=[glotlid.NAME], help="glotlid: GlotLID v3, 1,800+ languages")
     fetch.add_argument("--revision", default=glotlid.DEFAULT_REVISION,
                        help="branch, tag or commit of the model repository (default: main); a run "

@@ -15,6 +15,7 @@ from collections import Counter
 from clearweb.filters.robots.snapshot import archive_snapshot, read_snapshot
 from clearweb.filters.robots.stage import SNAPSHOT, cache_dir
 from clearweb.pipeline.audit import load_run
+from clearweb.pipeline.core.console import help_text
 from clearweb.pipeline.core.errors import ConfigError
 from clearweb.pipeline.runner import run_phases
 
@@ -41,7 +42,7 @@ def add_robots_commands(sub: argparse._SubParsersAction) -> None:
     robots = sub.add_parser("robots", help="robots.txt snapshot commands")
     robots_sub = robots.add_subparsers(dest="robots_command", metavar="COMMAND", required=True)
     fetch = robots_sub.add_parser("fetch", help="crawl robots.txt for a run's origins into its snapshot",
-                                  description=__doc__.splitlines()[0])
+                                  description=help_text(__doc__))
     fetch.add_argument("run", help="run directory (its config.yaml and lineage are used)")
     fetch.add_argument("--refresh", action="store_true", help="archive the current snapshot and crawl again")
     fetch.set_defaults(handler=cmd_robots_fetch)

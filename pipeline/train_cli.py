@@ -11,6 +11,7 @@ import argparse
 from pydantic import ValidationError
 
 from clearweb.pipeline.config import apply_override, read_yaml, validation_error
+from clearweb.pipeline.core.console import help_text
 
 
 def load_train_config(path: str, overrides: list[str]):
@@ -109,7 +110,7 @@ def add_train_command(sub: argparse._SubParsersAction) -> None:
     bench = sub.add_parser("bench", help="throughput benchmarks")
     benches = bench.add_subparsers(dest="bench_command", metavar="COMMAND", required=True)
     bench_train = benches.add_parser("train", help="tokens/s, MFU and memory: ours against transformers'")
-    bench_train.add_argument("--config", required=True, help="e.g. configs/train/1b.yaml")
+    bench_train.add_argument("config", help="e.g. configs/train/1b.yaml")
     bench_train.add_argument("--set", action="append", default=[], metavar="KEY=VALUE")
     bench_train.add_argument("--batch", type=int, help="micro-batch (default: the config's)")
     bench_train.add_argument("--seq", type=int, help="sequence length (default: the config's)")
@@ -121,7 +122,7 @@ def add_train_command(sub: argparse._SubParsersAction) -> None:
     bench_train.set_defaults(handler=cmd_bench_train)
 
     train = sub.add_parser("train", help="train the Apertus model on tokenized shards",
-                           description=__doc__.splitlines()[0])
+                           description=help_text(__doc__))
     train.add_argument("config", help="e.g. configs/train/tiny.yaml")
     train.add_argument("--set", action="append", default=[], metavar="KEY=VALUE",
                        help="override a key, e.g. --set training.steps=100")

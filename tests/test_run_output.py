@@ -66,3 +66,21 @@ def test_verbose_shows_datatrove_logs(tmp_path, capsys):
     (tmp_path / "again").mkdir()
     assert main(["run", str(write_run(tmp_path / "again", 1.0))]) == 0  # the next command is quiet again
     assert "Stats" not in capsys.readouterr().err
+
+
+def test_every_help_is_written_for_a_terminal():
+    import argparse
+
+    from clearweb.pipeline.cli import build_parser
+
+    def walk(parser, path):
+        yield path, parser.format_help()
+        for action in parser._actions:
+            if isinstance(action, argparse._SubParsersAction):
+                for name, child in action.choices.items():
+                    yield from walk(child, [*path, name])
+
+    helps = dict((" ".join(path), text) for path, text in walk(build_parser(), []))
+    assert {"run", "demo", "robots fetch", "models fetch", "train", "bench train", "report", "why"} <= set(helps)
+    for path, text in helps.items():
+        assert "``" not in text and ":class:" not in text, path

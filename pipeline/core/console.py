@@ -65,3 +65,12 @@ def print_phase(result: StageResult) -> None:
         print(f"{result.name}: submitted ({result.tasks} tasks)", flush=True)
     else:
         print(f"{result.name}: done, {result.tasks} tasks in {result.seconds:.1f}s", flush=True)
+
+
+def help_text(docstring: str) -> str:
+    """A command's description for ``--help`` from its module docstring's first line, without the
+    usage prefix and reStructuredText markup (``clearweb x``: does y -> Does y)."""
+    line = docstring.strip().splitlines()[0]
+    line = line.split("``: ", 1)[1] if line.startswith("``") and "``: " in line else line
+    line = line.replace("``", "")
+    return line[:1].upper() + line[1:]

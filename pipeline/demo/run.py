@@ -74,6 +74,11 @@ def run_demo(out: str | Path, overrides: list[str] | None = None, rerun_stale: b
 
 def train_tiny_model(run_dir: Path) -> None:
     """The demo's last step: a short CPU training run of the tiny Apertus on the demo's shards."""
+    import importlib.util
+
+    if importlib.util.find_spec("torch") is None:
+        print("train: skipped, torch is not installed (pip install 'clearweb[train]')")
+        return
     from clearweb.model.trainer import train
     from clearweb.pipeline.train_cli import load_train_config
 
