@@ -25,6 +25,7 @@ from clearweb.filters.toxicity.audit import toxicity_explain, toxicity_report
 from clearweb.filters.toxicity.settings import ToxicitySettings
 from clearweb.pipeline.core.contract import ROBOTS_ARCHIVE
 from clearweb.pipeline.core.stage import Filter, Stage
+from clearweb.pipeline.fetch_audit import fetch_report
 from clearweb.pipeline.fetch_stage import FetchSettings
 from clearweb.pipeline.filter_chain import FilterChainSettings, filter_chain_settings
 from clearweb.tokenizer.audit import fertility_report, tokens_report
@@ -76,7 +77,7 @@ def filters_of(stage_settings) -> tuple[Filter, ...]:
     return stage_settings.filters if isinstance(stage_settings, FilterChainSettings) else ()
 
 
-register_stage(Stage("fetch", FetchSettings, reads=False))
+register_stage(Stage("fetch", FetchSettings, reads=False, report=fetch_report))
 register_stage(Stage("robots", RobotsSettings, uses=(SNAPSHOT, ROBOTS_ARCHIVE), owns=owned_dirs, report=robots_report,
                      explain=robots_explain))
 register_stage(Stage("language", LanguageSettings, partitions=True, report=language_report, explain=language_explain))

@@ -59,18 +59,43 @@ def table(headers: list[str], rows: list[list], numeric_from: int = 1) -> str:
     return f"<table><tr>{head}</tr>{''.join(body)}</table>"
 
 
+def _share(part: int, whole: int) -> str:
+    return f"{part / whole:.1%}" if whole else ""
+
+
 def _funnel(report: dict) -> str:
     rows = [s for s in report["stages"] if s["funnel"]]
     chart = bar_chart([(f"{s['name']} out", s["docs_out"] or s["docs_in"]) for s in rows])
-    data = [[s["name"], s["docs_in"], s["docs_out"], s["chars_out"], s["tokens_out"] or "",
-             sum(s["removed"].values())] for s in rows]
-    return (f'<div class="grid">{chart}{table(["stage", "docs in", "docs out", "chars out", "tokens out", "removed"], data)}'
+    data = [[s["name"], s["docs_in"], s["docs_out"], _share(s["docs_out"], s["docs_in"]), s["chars_out"],
+             s["tokens_out"] or "", sum(s["removed"].values())] for s in rows]
+    return (f'<div class="grid">{chart}{table(["stage", "docs in", "docs out", "kept", "chars out", "tokens out", "removed"], data)}'
             "</div>")
 
 
 def _removals(report: dict) -> str:
-    rows = [(f"{s['name']}: {reason}", n) for s in report["stages"] for reason, n in s["removed"].items()]
-    return f'<div class="grid">{bar_chart(rows, color="#c0392b")}{table(["stage: reason", "documents"], [list(r) for r in rows])}</div>'
+    rows = [(f"{s['name']}: {reason}", n, _share(n, s["docs_in"])) for s in report["stages"]
+            for reason, n in s["removed"].items()]
+    return (f'<div class="grid">{bar_chart([(label, n) for label, n, _ in rows], color="#c0392b")}'
+            f'{table(["stage: reason", "documents", "of the stage input"], [list(r) for r in rows])}</div>')
+
+
+#: stages whose removals are consent, rights or safety decisions (the summary at the top of the page)
+COMPLIANCE_STAGES = ("robots", "compliance")
+
+
+def _compliance_summary(report: dict) -> str:
+    """How much the consent, rights and safety checks removed, as shares of the documents fetched."""
+    stages = {s["name"]: s for s in report["stages"] if s["funnel"]}
+    fetched = stages["fetch"]["docs_out"] if "fetch" in stages else 0
+    rows = [[f"{name}: {reason}", n, _share(n, fetched)] for name in COMPLIANCE_STAGES if name in stages
+            for reason, n in sorted(stages[name]["removed"].items(), key=lambda kv: -kv[1])]
+    if not rows or not fetched:
+        return ""
+    removed = sum(row[1] for row in rows)
+    return (f'<div style="border:1px solid #d9e2ec;padding:.4rem 1rem;margin:1rem 0"><h2 style="margin-top:.4rem">'
+            f"Compliance summary</h2><p>Of {fetched:,} documents fetched, the robots and compliance stages removed "
+            f"<b>{removed:,} ({_share(removed, fetched)})</b>:</p>"
+            + table(["stage: signal", "documents", "of the documents fetched"], rows) + "</div>")
 
 
 def _robots(robots: dict) -> str:
@@ -121,14 +146,20 @@ def _consent(section: dict) -> str:
 
 
 def _toxicity(section: dict) -> str:
-    parts = ["<h3>Toxicity score histograms</h3>", '<div class="grid">']
+    parts = ["<h3>Toxicity score histograms</h3>",
+             '<p class="muted">Per language with scored documents; bars are score ranges [from, to), the '
+             "threshold is marked with the range it falls in. Languages without documents are left out.</p>",
+             '<div class="grid">']
     for label, hist in sorted(section["histograms"].items()):
+        if not sum(hist["counts"]):
+            continue
         edges = hist["edges"]
         rows = [(f"[{edges[i]:g}, {edges[i + 1]:g})" if i + 1 < len(edges) else f">= {edges[i]:g}", count)
                 for i, count in enumerate(hist["counts"])]
-        threshold_bin = next((i for i, e in enumerate(edges) if hist["threshold"] is not None and e > hist["threshold"]),
-                             len(edges)) - 1
-        parts.append(f'<div><p><b>{esc(label)}</b> threshold {hist["threshold"]} (bin {threshold_bin}), removed '
+        threshold = hist["threshold"]
+        inside = next((row for row, edge in zip(rows, edges[1:], strict=False)
+                       if threshold is not None and edge > threshold), rows[-1])[0] if threshold is not None else ""
+        parts.append(f'<div><p><b>{esc(label)}</b> threshold {threshold} (in {esc(inside)}), removed '
                      f'{hist["removed"]}</p>{bar_chart(rows, width=380)}</div>')
     parts.append("</div>")
     return "".join(parts)
@@ -154,6 +185,18 @@ COMPLIANCE_RENDERERS = {"consent": _consent, "toxicity": _toxicity, "pii": _pii}
 def _compliance(compliance: dict) -> str:
     return "".join(COMPLIANCE_RENDERERS[name](section) if name in COMPLIANCE_RENDERERS else _generic(name, section)
                    for name, section in compliance.items() if section is not None)
+
+
+def _fetch(fetch: dict) -> str:
+    records = fetch["records"] or 1
+    rows = [["records read", fetch["records"], "100%"]]
+    rows += [[f"  skipped: {reason}", n, f"{n / records:.1%}"] for reason, n in fetch["skipped"].items()]
+    rows.append(["documents read", fetch["documents_read"], f"{fetch['documents_read'] / records:.1%}"])
+    rows += [[f"  not extracted: {reason}", n, f"{n / records:.1%}"] for reason, n in fetch["not_extracted"].items()]
+    rows.append(["documents out", fetch["documents"], f"{fetch['documents'] / records:.1%}"])
+    decoded = "".join(f" {n:,} text records decoded as {name} (not UTF-8)." for name, n in fetch["decoded"].items())
+    return (f'<p>{fetch["shards"]:,} shards. Every record and where it went; percentages are of the records read.'
+            f'{esc(decoded)}</p>' + table(["records", "count", "share"], rows))
 
 
 def _dedup(dedup: dict) -> str:
@@ -199,10 +242,6 @@ def _quality(quality: dict) -> str:
             + (f"<p>Labels not held to their own FineWeb-2 values:</p><ul>{''.join(notes)}</ul>" if notes else ""))
 
 
-#: stages with a page section of their own (title, renderer); any other stage's section is shown as a table
-STAGE_RENDERERS = {"dedup": ("Near-duplicates (dedup)", _dedup), "quality": ("Quality filters", _quality)}
-
-
 def _fertility(fertility: dict) -> str:
     rows = [[label, r["documents"], r["chars_per_token"], r["bytes_per_token"], r["tokens_per_word"]]
             for label, r in fertility["languages"].items()]
@@ -241,24 +280,25 @@ def _examples(examples: dict) -> str:
     return "".join(parts) or '<p class="muted">no removals</p>'
 
 
+#: a stage's report section -> its title and renderer; a stage without one is shown as a table
+SECTIONS = {"fetch": ("Fetch: records to documents", _fetch), "robots": ("robots.txt opt-outs", _robots),
+            "language": ("Languages", _languages), "dedup": ("Near-duplicates (dedup)", _dedup),
+            "quality": ("Quality filters", _quality),
+            "compliance": ("Compliance: licenses, TDM, toxicity, PII", _compliance),
+            "tokenizer": ("Tokenizer fertility", _fertility)}
+
+
 def render_html(report: dict) -> str:
     config = report["config"]
     known = report["sections"]
     sections = [("Funnel", _funnel(report)), ("Removals by reason", _removals(report)),
                 ("Lineage", _lineage(report))]
-    if known.get("robots"):
-        sections.append(("robots.txt opt-outs", _robots(known["robots"])))
-    if known.get("language"):
-        sections.append(("Languages", _languages(known["language"], (known.get("tokenize") or {}).get("per_language", {}))))
-    if known.get("compliance"):
-        sections.append(("Compliance: licenses, TDM, toxicity, PII", _compliance(known["compliance"])))
-    if known.get("tokenizer"):
-        sections.append(("Tokenizer fertility", _fertility(known["tokenizer"])))
-    for name, section in known.items():
-        if name in STAGE_RENDERERS:
-            title, render = STAGE_RENDERERS[name]
-            sections.append((title, render(section)))
-        elif name not in ("robots", "language", "compliance", "tokenizer", "tokenize"):
+    tokens = (known.get("tokenize") or {}).get("per_language", {})
+    for name, section in known.items():  # in pipeline order
+        if name in SECTIONS:
+            title, render = SECTIONS[name]
+            sections.append((title, render(section) if name != "language" else _languages(section, tokens)))
+        elif name != "tokenize":  # its figures are in the funnel and the languages table
             sections.append((name, _generic(name, section)))
     sections.append(("Time per phase", _time(report)))
     sections.append(("Examples of removed documents", _examples(report["examples"])))
@@ -270,4 +310,4 @@ def render_html(report: dict) -> str:
             f"<p><code>{esc(report['run_dir'])}</code>, generated {esc(report['generated_at'])}</p>"
             f"<p class='muted'>{esc(versions)}</p>"
             f"<details><summary>Run configuration</summary><pre>{esc(json.dumps(config, indent=1))}</pre></details>"
-            f"{body}</body></html>")
+            f"{_compliance_summary(report)}{body}</body></html>")

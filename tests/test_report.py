@@ -65,6 +65,19 @@ def test_report_has_every_section_with_numbers(run, capsys):
                   "PII replaced", "Tokenizer fertility", "Time per phase", "Examples of removed documents"):
         assert title in page
     assert "<script" not in page and not re.search(r'(src|href)="https?://', page)  # opens offline
+    # every record of the shards is accounted for before the funnel starts
+    fetch = sections["fetch"]
+    assert fetch["records"] == fetch["documents_read"] + sum(fetch["skipped"].values())
+    assert fetch["skipped"]["skipped_http_4xx"] > 0 and fetch["skipped"]["skipped_not_html"] > 0
+    assert fetch["documents"] == stages["fetch"]["docs_out"] == 370
+    assert "<td>  skipped: skipped_not_html</td>" in page
+    # the compliance summary's total is the robots and compliance removals, as a share of the documents fetched
+    removed = sum(stages["robots"]["removed"].values()) + sum(stages["compliance"]["removed"].values())
+    assert f"the robots and compliance stages removed <b>{removed:,} ({removed / 370:.1%})</b>" in page
+    # a toxicity histogram is drawn only for a language with scored documents
+    drawn = re.findall(r"<p><b>(\w+)</b> threshold [\d.]+ \(in \[", page)
+    assert drawn and set(drawn) == {label for label, h in compliance["toxicity"]["histograms"].items()
+                                    if sum(h["counts"])}
 
 
 def test_report_numbers_are_sums_of_per_task_stats(run):
