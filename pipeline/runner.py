@@ -187,11 +187,11 @@ def task_progress(phase: Phase):
     if not sys.stderr.isatty():
         yield
         return
-    from rich.progress import BarColumn, MofNCompleteColumn, Progress, TimeElapsedColumn
+    from rich.progress import BarColumn, MofNCompleteColumn, Progress, TimeElapsedColumn, TimeRemainingColumn
 
     stop = threading.Event()
-    with Progress("[bold]{task.description}", BarColumn(), MofNCompleteColumn(), TimeElapsedColumn(),
-                  transient=True) as progress:
+    with Progress("[bold]{task.description}", BarColumn(), MofNCompleteColumn(), "tasks", TimeElapsedColumn(),
+                  "ETA", TimeRemainingColumn(), transient=True) as progress:
         bar = progress.add_task(phase.name, total=phase.tasks)
 
         def poll() -> None:

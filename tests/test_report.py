@@ -2,6 +2,10 @@
 
 import json
 import re
+import shlex
+import shutil
+import subprocess
+import sys
 
 import pyarrow.parquet as pq
 import pytest
@@ -11,8 +15,20 @@ from clearweb.pipeline.cli import main
 
 @pytest.fixture(scope="module")
 def run(tmp_path_factory):
+    """The demo as a user starts it on a terminal (util-linux ``script`` gives it one), where
+    everything it prints, progress bars included, is at most 60 lines."""
     out = tmp_path_factory.mktemp("demo")
-    assert main(["demo", "--out", str(out)]) == 0
+    if shutil.which("script") is None:
+        print("util-linux script is missing: the demo runs without a terminal")
+        assert main(["demo", "--out", str(out)]) == 0
+        return out / "run"
+    command = shlex.join([sys.executable, "-m", "clearweb.pipeline.cli", "demo", "--out", str(out)])
+    done = subprocess.run(["script", "-q", "-e", "-c", command, "/dev/null"], capture_output=True, timeout=900,
+                          stdin=subprocess.DEVNULL)
+    terminal = done.stdout.decode("utf-8", "replace")
+    assert done.returncode == 0, terminal[-3000:]
+    assert "\x1b[" in terminal and "tasks" in terminal  # it saw a terminal: progress bars were drawn
+    assert terminal.count("\n") <= 60, terminal
     return out / "run"
 
 
