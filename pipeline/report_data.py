@@ -16,6 +16,7 @@ from pathlib import Path
 import pyarrow.parquet as pq
 
 from clearweb.pipeline.audit import AuditedPhase, RunRecord, load_run
+from clearweb.pipeline.core.contract import language_label
 from clearweb.pipeline.core.stats import DOCUMENTS_READ, removed_per_reason
 from clearweb.pipeline.registry import filters_of
 
@@ -31,11 +32,11 @@ def _phase_row(audited: AuditedPhase) -> dict:
     stats = [totals.stats for totals in audited.totals]
     records = audited.steps or []
     docs_in = stats[0].get(DOCUMENTS_READ, 0) if stats else 0
-    docs_out = tokens = None
-    chars = 0
+    docs_out = tokens = chars = None
     for record, step in zip(records, stats, strict=False):
         if record.get("documents_out"):
-            docs_out, chars = step.get(record["documents_out"], 0), step.get("doc_len", 0)
+            # a step that writes no text (the token shards) has no character count: None, not 0
+            docs_out, chars = step.get(record["documents_out"], 0), step.get("doc_len")
         if record.get("tokens"):
             tokens = step.get(record["tokens"], 0)
     removed: Counter[str] = Counter()
@@ -46,23 +47,33 @@ def _phase_row(audited: AuditedPhase) -> dict:
     return {"name": audited.phase.name, "stage": audited.stage, "funnel": funnel, "tasks": audited.phase.tasks,
             "task_stats_files": audited.stats_files, "docs_in": int(docs_in),
             "docs_out": int(docs_out) if docs_out is not None else int(docs_in),
-            "chars_out": int(chars), "tokens_out": int(tokens) if tokens else None,
+            "chars_out": int(chars) if chars is not None else None, "tokens_out": int(tokens) if tokens else None,
             "removed": dict(removed), "task_seconds": round(seconds, 3),
             "docs_per_task_second": round(docs_in / seconds, 1) if seconds else None}
 
 
-def _examples(run: RunRecord, removed: Path) -> dict[str, list[dict]]:
+def _removed_account(run: RunRecord, removed: Path) -> tuple[dict[str, dict], dict[str, list[dict]]]:
+    """Per reason (grouped before its evidence values): documents, characters and documents per
+    language label removed, and up to EXAMPLES_PER_REASON examples with their ``removed_by``."""
+    account: dict[str, dict] = {}
     examples: dict[str, list[dict]] = defaultdict(list)
     for path in sorted(removed.rglob("*.parquet")) if removed.is_dir() else []:
         parquet = pq.ParquetFile(path)
-        columns = [c for c in ("removed_by", "url", "text", "id") if c in parquet.schema_arrow.names]
+        columns = [c for c in ("removed_by", "url", "text", "id", "language", "language_script")
+                   if c in parquet.schema_arrow.names]
         for row in parquet.read(columns=columns).to_pylist():
             reason = _EVIDENCE.split(row.get("removed_by") or "unknown", maxsplit=1)[0]
+            entry = account.setdefault(reason, {"documents": 0, "characters": 0, "languages": Counter()})
+            entry["documents"] += 1
+            entry["characters"] += len(row.get("text") or "")
+            entry["languages"][language_label(row) or "before language id"] += 1
             if len(examples[reason]) < EXAMPLES_PER_REASON:
                 examples[reason].append({"url": row.get("url") or row.get("id"), "text": (row.get("text") or "")[:200],
                                          "removed_by": row.get("removed_by"),
                                          "file": path.relative_to(run.run_dir).as_posix()})
-    return dict(examples)
+    for entry in account.values():
+        entry["languages"] = dict(entry["languages"].most_common())
+    return account, dict(examples)
 
 
 def _lineage_summary(record: dict | None) -> dict | None:
@@ -99,12 +110,15 @@ def phase_rows(run_dir: Path) -> list[dict]:
 
 def build_report(run_dir: Path) -> dict:
     run = load_run(run_dir)
-    examples = {}
+    examples, removals = {}, {}
     for planned in run.graph:
-        for reason, rows in _examples(run, planned.ctx.dirs.removed).items():
+        account, found = _removed_account(run, planned.ctx.dirs.removed)
+        for reason, rows in found.items():
             # reasons that already start with the stage (``quality: gopher_rep ...``) are not prefixed twice
             key = reason if reason.startswith(f"{planned.name}: ") else f"{planned.name}: {reason}"
             examples[key] = rows
+        if account:
+            removals[planned.name] = account
     return {
         "run_dir": str(run.run_dir),
         "generated_at": datetime.now(timezone.utc).strftime("%Y-%m-%dT%H:%M:%SZ"),
@@ -112,5 +126,6 @@ def build_report(run_dir: Path) -> dict:
         "lineage": {name: _lineage_summary(record) for name, record in run.lineage.items()},
         "stages": [_phase_row(audited) for audited in run.phases],
         "sections": _sections(run),
+        "removals": removals,
         "examples": examples,
     }

@@ -66,7 +66,7 @@ def _share(part: int, whole: int) -> str:
 def _funnel(report: dict) -> str:
     rows = [s for s in report["stages"] if s["funnel"]]
     chart = bar_chart([(f"{s['name']} out", s["docs_out"] or s["docs_in"]) for s in rows])
-    data = [[s["name"], s["docs_in"], s["docs_out"], _share(s["docs_out"], s["docs_in"]), s["chars_out"],
+    data = [[s["name"], s["docs_in"], s["docs_out"], _share(s["docs_out"], s["docs_in"]), s["chars_out"] if s["chars_out"] is not None else "-",
              s["tokens_out"] or "", sum(s["removed"].values())] for s in rows]
     return (f'<div class="grid">{chart}{table(["stage", "docs in", "docs out", "kept", "chars out", "tokens out", "removed"], data)}'
             "</div>")
@@ -75,8 +75,23 @@ def _funnel(report: dict) -> str:
 def _removals(report: dict) -> str:
     rows = [(f"{s['name']}: {reason}", n, _share(n, s["docs_in"])) for s in report["stages"]
             for reason, n in s["removed"].items()]
-    return (f'<div class="grid">{bar_chart([(label, n) for label, n, _ in rows], color="#c0392b")}'
-            f'{table(["stage: reason", "documents", "of the stage input"], [list(r) for r in rows])}</div>')
+    parts = [f'<div class="grid">{bar_chart([(label, n) for label, n, _ in rows], color="#c0392b")}'
+             f'{table(["stage: reason", "documents", "of the stage input"], [list(r) for r in rows])}</div>']
+    for stage, account in report.get("removals", {}).items():
+        labels = sorted({label for entry in account.values() for label in entry["languages"]},
+                        key=lambda label: -sum(entry["languages"].get(label, 0) for entry in account.values()))
+        shown = labels[:LANGUAGE_COLUMNS]
+        data = [[reason, entry["documents"], entry["characters"], *[entry["languages"].get(label, 0) for label in shown],
+                 *([sum(n for label, n in entry["languages"].items() if label not in shown)] if len(labels) > len(shown)
+                   else [])]
+                for reason, entry in account.items()]
+        headers = ["reason", "documents", "characters", *shown, *(["other languages"] if len(labels) > len(shown) else [])]
+        parts.append(f"<h3>{esc(stage)}: removed documents by reason and language</h3>" + table(headers, data))
+    return "".join(parts)
+
+
+#: languages shown as columns in the per-stage removals tables (the rest are summed)
+LANGUAGE_COLUMNS = 8
 
 
 #: stages whose removals are consent, rights or safety decisions (the summary at the top of the page)

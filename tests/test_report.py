@@ -90,6 +90,14 @@ def test_report_has_every_section_with_numbers(run, capsys):
     # the compliance summary's total is the robots and compliance removals, as a share of the documents fetched
     removed = sum(stages["robots"]["removed"].values()) + sum(stages["compliance"]["removed"].values())
     assert f"the robots and compliance stages removed <b>{removed:,} ({removed / 370:.1%})</b>" in page
+    # removals per reason carry their characters and languages, read from the removed/ files
+    removals = report["removals"]
+    for stage in ("robots", "language", "dedup", "quality", "compliance"):
+        account = removals[stage]
+        assert sum(e["documents"] for e in account.values()) == sum(stages[stage]["removed"].values()), stage
+        assert all(e["characters"] > 0 and sum(e["languages"].values()) == e["documents"] for e in account.values())
+    assert set(removals["robots"]["robots"]["languages"]) == {"before language id"}
+    assert "compliance: removed documents by reason and language" in page
     # a toxicity histogram is drawn only for a language with scored documents
     drawn = re.findall(r"<p><b>(\w+)</b> threshold [\d.]+ \(in \[", page)
     assert drawn and set(drawn) == {label for label, h in compliance["toxicity"]["histograms"].items()
