@@ -81,6 +81,9 @@ def test_every_help_is_written_for_a_terminal():
                     yield from walk(child, [*path, name])
 
     helps = dict((" ".join(path), text) for path, text in walk(build_parser(), []))
+    # one argument style: a config is positional wherever a command takes one
+    assert build_parser().parse_args(["bench", "train", "configs/train/1b.yaml"]).config == "configs/train/1b.yaml"
+    assert build_parser().parse_args(["train", "configs/train/1b.yaml"]).config == "configs/train/1b.yaml"
     assert {"run", "demo", "robots fetch", "models fetch", "train", "bench train", "report", "why"} <= set(helps)
     for path, text in helps.items():
         assert "``" not in text and ":class:" not in text, path
