@@ -91,7 +91,7 @@ def _removals(report: dict) -> str:
 
 
 #: languages shown as columns in the per-stage removals tables (the rest are summed)
-LANGUAGE_COLUMNS = 8
+LANGUAGE_COLUMNS = 6
 
 
 #: stages whose removals are consent, rights or safety decisions (the summary at the top of the page)

@@ -190,3 +190,20 @@ def test_why_prints_every_consent_signal(run, capsys):
                 for row in pq.read_table(path).to_pylist() if row.get("consent"))
     assert main(["why", str(run), kept["id"]]) == 0
     assert "  signal: " in capsys.readouterr().out
+
+
+def test_report_page_renders_in_a_browser_without_console_errors(run, tmp_path):
+    """Headless Chromium (Debian's chromium package, which .ci/run installs) opens report.html from
+    disk, takes a screenshot and logs no console message."""
+    browser = shutil.which("chromium") or shutil.which("chromium-browser")
+    if browser is None:
+        pytest.skip("chromium is not installed (apt-get install chromium): the page was not opened in a browser")
+    main(["report", str(run)])
+    shot = tmp_path / "report.png"
+    done = subprocess.run([browser, "--headless=new", "--no-sandbox", "--disable-gpu", "--enable-logging=stderr",
+                           "--v=0", "--window-size=1200,4000", f"--screenshot={shot}",
+                           (run / "report.html").resolve().as_uri()],
+                          capture_output=True, text=True, timeout=120, cwd=tmp_path)
+    assert done.returncode == 0, done.stderr[-2000:]
+    assert shot.read_bytes()[:8] == b"\x89PNG\r\n\x1a\n" and shot.stat().st_size > 50_000
+    assert not [line for line in done.stderr.splitlines() if ":CONSOLE" in line]  # INFO:CONSOLE:1] "..."
