@@ -41,6 +41,8 @@ bench: $(BIN)/clearweb
 	$(BIN)/python benchmarks/bench_toxicity.py
 	$(BIN)/python benchmarks/bench_tokenizer.py tokenize
 	$(BIN)/python benchmarks/bench_tokenizer.py train
+	# GPU figures need a GPU (BENCHMARKS.md); on a CPU this checks the benchmark runs, at the tiny size.
+	$(BIN)/python benchmarks/bench_train.py --config configs/train/tiny.yaml --batch 2 --seq 64 --steps 3 --warmup 1
 
 clean:
 	rm -rf demo-out runs .pytest_cache
