@@ -12,7 +12,7 @@ import sys
 from collections.abc import Sequence
 from pathlib import Path
 
-from clearweb.pipeline.core.console import print_phase, set_console
+from clearweb.pipeline.core.console import console
 from clearweb.pipeline.core.errors import ClearwebError
 from clearweb.pipeline.models_cli import add_models_commands
 from clearweb.pipeline.report_cli import add_report_commands
@@ -63,7 +63,7 @@ def _overrides(args: argparse.Namespace) -> list[str]:
 def _cmd_run(args: argparse.Namespace) -> int:
     from clearweb.pipeline.config import load_config
     from clearweb.pipeline.report_cli import print_run_summary
-    from clearweb.pipeline.runner import run_stages
+    from clearweb.pipeline.runner import print_phase, run_stages
 
     config = load_config(args.config, _overrides(args))
     stages = [s.strip() for s in args.stages.split(",") if s.strip()] if args.stages else None
@@ -145,9 +145,9 @@ def build_parser() -> argparse.ArgumentParser:
 
 def main(argv: Sequence[str] | None = None) -> int:
     args = build_parser().parse_args(argv)
-    set_console(args.verbose)
     try:
-        return args.handler(args)
+        with console(args.verbose):
+            return args.handler(args)
     except ClearwebError as exc:
         print(f"error: {exc}", file=sys.stderr)
         return exc.exit_code

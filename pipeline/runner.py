@@ -54,6 +54,16 @@ class StageResult:
     seconds: float
 
 
+def print_phase(result: StageResult) -> None:
+    """One line per phase as it ends (``run_stages``'s ``on_phase`` for the command line)."""
+    if result.status == "complete":
+        print(f"{result.name}: already complete ({result.tasks} tasks), skipped", flush=True)
+    elif result.status == "submitted":
+        print(f"{result.name}: submitted ({result.tasks} tasks)", flush=True)
+    else:
+        print(f"{result.name}: done, {result.tasks} tasks in {result.seconds:.1f}s", flush=True)
+
+
 def _log_stamp(path: Path) -> tuple[int, int, int] | None:
     try:
         stat = os.stat(path)

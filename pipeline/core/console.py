@@ -12,13 +12,11 @@ from __future__ import annotations
 
 import os
 import sys
-from typing import TYPE_CHECKING
+from collections.abc import Iterator
+from contextlib import contextmanager
 
 from datatrove.executor import LocalPipelineExecutor
 from loguru import logger
-
-if TYPE_CHECKING:
-    from clearweb.pipeline.runner import StageResult
 
 #: set by the command line: "1" with -v (datatrove's full output), "0" without (quiet); unset: untouched
 VERBOSE_ENV = "CLEARWEB_VERBOSE"
@@ -28,18 +26,39 @@ def quiet() -> bool:
     return os.environ.get(VERBOSE_ENV) == "0"
 
 
-def set_console(verbose: bool) -> None:
-    """Called by the command line before any worker process starts (they read the environment)."""
+@contextmanager
+def console(verbose: bool) -> Iterator[None]:
+    """The terminal for one command: quiet unless ``verbose``. Set before any worker process
+    starts (they read the environment); afterwards the environment and a print-everything loguru
+    sink are back, as datatrove sets it up, for code that calls the command line in-process."""
+    saved = {name: os.environ.get(name) for name in (VERBOSE_ENV, "TQDM_DISABLE")}
     os.environ[VERBOSE_ENV] = "1" if verbose else "0"
     if not verbose:
         os.environ["TQDM_DISABLE"] = "1"  # datatrove's dedup shows a tqdm bar per phase
         warnings_only()
+    try:
+        yield
+    finally:
+        for name, value in saved.items():
+            if value is None:
+                os.environ.pop(name, None)
+            else:
+                os.environ[name] = value
+        if not verbose:
+            logger.remove()
+            logger.add(_to_stderr)
+
+
+def _to_stderr(message: str) -> None:
+    """A loguru sink writing to whatever ``sys.stderr`` is now (a stream bound once may be closed
+    later: pytest's captures are, for one)."""
+    sys.stderr.write(message)
 
 
 def warnings_only() -> None:
     """loguru's terminal sink at WARNING (datatrove's default sink prints every level)."""
     logger.remove()
-    logger.add(sys.stderr, level="WARNING", format="{level}: {message}")
+    logger.add(_to_stderr, level="WARNING", format="{level}: {message}")
 
 
 class ConsoleLocalExecutor(LocalPipelineExecutor):
@@ -55,16 +74,6 @@ class ConsoleLocalExecutor(LocalPipelineExecutor):
             return super()._run_for_rank(rank, local_rank=1, node_rank=node_rank)
         finally:
             warnings_only()  # closing the task's log re-adds datatrove's print-everything sink
-
-
-def print_phase(result: StageResult) -> None:
-    """One line per phase as it ends."""
-    if result.status == "complete":
-        print(f"{result.name}: already complete ({result.tasks} tasks), skipped", flush=True)
-    elif result.status == "submitted":
-        print(f"{result.name}: submitted ({result.tasks} tasks)", flush=True)
-    else:
-        print(f"{result.name}: done, {result.tasks} tasks in {result.seconds:.1f}s", flush=True)
 
 
 def help_text(docstring: str) -> str:

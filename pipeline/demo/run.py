@@ -11,13 +11,12 @@ import os
 from pathlib import Path
 
 from clearweb.pipeline.config import load_config
-from clearweb.pipeline.core.console import print_phase
 from clearweb.pipeline.core.stage import stage_dirs
 from clearweb.pipeline.demo.crawl import write_crawl
 from clearweb.pipeline.demo.server import LoopbackServer
 from clearweb.pipeline.report_cli import funnel_lines
 from clearweb.pipeline.report_data import phase_rows
-from clearweb.pipeline.runner import run_stages
+from clearweb.pipeline.runner import print_phase, run_stages
 
 DEMO_URL_VARIABLE = "CLEARWEB_DEMO_URL"
 DEMO_ADDRESS_VARIABLE = "CLEARWEB_DEMO_ADDRESS"  # ip:port, for the robots crawler's resolve mapping
