@@ -62,7 +62,7 @@ def _overrides(args: argparse.Namespace) -> list[str]:
 
 def _cmd_run(args: argparse.Namespace) -> int:
     from clearweb.pipeline.config import load_config
-    from clearweb.pipeline.report_cli import print_run_summary
+    from clearweb.pipeline.report_cli import print_funnel
     from clearweb.pipeline.runner import print_phase, run_stages
 
     config = load_config(args.config, _overrides(args))
@@ -70,7 +70,8 @@ def _cmd_run(args: argparse.Namespace) -> int:
     results = run_stages(config, args.config, stages, wait=args.wait, rerun_stale=args.rerun_stale,
                          on_phase=print_phase)
     if all(result.status != "submitted" for result in results):
-        print_run_summary(Path(config.run_dir))
+        print_funnel(Path(config.run_dir))
+        print(f"next: clearweb report {config.run_dir}")
     return 0
 
 

@@ -43,12 +43,11 @@ def funnel_lines(stages: list[dict]) -> list[str]:
             for row in rows]
 
 
-def print_run_summary(run_dir: Path) -> None:
-    """The end of a local run: the funnel (report.json's numbers) and the next command."""
+def print_funnel(run_dir: Path) -> None:
+    """The end of a local run: the funnel, with the numbers report.json will hold."""
     from clearweb.pipeline.report_data import phase_rows
 
-    print("\n".join(funnel_lines(phase_rows(run_dir))))
-    print(f"next: clearweb report {run_dir}", flush=True)
+    print("\n".join(funnel_lines(phase_rows(run_dir))), flush=True)
 
 
 def cmd_report(args: argparse.Namespace) -> int:

@@ -13,6 +13,7 @@ from collections import Counter, defaultdict
 from datetime import datetime, timezone
 from pathlib import Path
 
+import pyarrow.compute as pc
 import pyarrow.parquet as pq
 
 from clearweb.pipeline.audit import AuditedPhase, RunRecord, load_run
@@ -59,17 +60,23 @@ def _removed_account(run: RunRecord, removed: Path) -> tuple[dict[str, dict], di
     examples: dict[str, list[dict]] = defaultdict(list)
     for path in sorted(removed.rglob("*.parquet")) if removed.is_dir() else []:
         parquet = pq.ParquetFile(path)
-        columns = [c for c in ("removed_by", "url", "text", "id", "language", "language_script")
-                   if c in parquet.schema_arrow.names]
-        for row in parquet.read(columns=columns).to_pylist():
+        names = parquet.schema_arrow.names
+        table = parquet.read(columns=[c for c in ("removed_by", "url", "text", "id", "language", "language_script")
+                                      if c in names])
+        # every row's reason, label and length; texts and urls only for the rows shown as examples
+        small = table.select([c for c in ("removed_by", "language", "language_script") if c in names]).to_pylist()
+        lengths = (pc.fill_null(pc.utf8_length(table["text"]), 0).to_pylist() if "text" in names
+                   else [0] * table.num_rows)
+        for index, (row, length) in enumerate(zip(small, lengths, strict=True)):
             reason = _EVIDENCE.split(row.get("removed_by") or "unknown", maxsplit=1)[0]
             entry = account.setdefault(reason, {"documents": 0, "characters": 0, "languages": Counter()})
             entry["documents"] += 1
-            entry["characters"] += len(row.get("text") or "")
+            entry["characters"] += length
             entry["languages"][language_label(row) or "before language id"] += 1
             if len(examples[reason]) < EXAMPLES_PER_REASON:
-                examples[reason].append({"url": row.get("url") or row.get("id"), "text": (row.get("text") or "")[:200],
-                                         "removed_by": row.get("removed_by"),
+                shown = table.slice(index, 1).to_pylist()[0]
+                examples[reason].append({"url": shown.get("url") or shown.get("id"),
+                                         "text": (shown.get("text") or "")[:200], "removed_by": row.get("removed_by"),
                                          "file": path.relative_to(run.run_dir).as_posix()})
     for entry in account.values():
         entry["languages"] = dict(entry["languages"].most_common())

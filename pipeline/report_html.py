@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import html
 import json
+from functools import partial
 
 _CSS = """
 body{font-family:system-ui,-apple-system,Segoe UI,sans-serif;margin:2rem auto;max-width:1100px;color:#1f2933;padding:0 1rem}
@@ -120,8 +121,8 @@ def _robots(robots: dict) -> str:
                 f'{esc(", ".join(robots["crawl_time_crawls"]))}' if robots["policy"] != "latest" else "")
              + f'; mode <code>{esc(robots["mode"])}</code>, unreachable robots.txt: '
              f'<code>{esc(robots["on_unreachable"])}</code>; origins whose robots.txt was unreachable or refused: '
-             f'{robots.get("unreachable_share", 0):.1%} (the filter refuses to run above '
-             f'{robots.get("max_unreachable_fraction", 0.5):.0%}).</p>',
+             f'{_share(robots["unreachable_share"], 1) if robots["unreachable_share"] is not None else "n/a"} (the '
+             f'filter refuses to run above {robots["max_unreachable_fraction"]:.0%}).</p>',
              f'<p class="muted">Agents: {esc(", ".join(robots["agents"]))}</p>',
              "<h3>Removals per signal</h3>",
              table(["removed_by", "documents"], [[k, v] for k, v in sorted(robots["removed_per_signal"].items())]),
@@ -203,12 +204,12 @@ def _compliance(compliance: dict) -> str:
 
 
 def _fetch(fetch: dict) -> str:
-    records = fetch["records"] or 1
-    rows = [["records read", fetch["records"], "100%"]]
-    rows += [[f"  skipped: {reason}", n, f"{n / records:.1%}"] for reason, n in fetch["skipped"].items()]
-    rows.append(["documents read", fetch["documents_read"], f"{fetch['documents_read'] / records:.1%}"])
-    rows += [[f"  not extracted: {reason}", n, f"{n / records:.1%}"] for reason, n in fetch["not_extracted"].items()]
-    rows.append(["documents out", fetch["documents"], f"{fetch['documents'] / records:.1%}"])
+    records = fetch["records"]
+    rows = [["records read", records, _share(records, records)]]
+    rows += [[f"  skipped: {reason}", n, _share(n, records)] for reason, n in fetch["skipped"].items()]
+    rows.append(["documents read", fetch["documents_read"], _share(fetch["documents_read"], records)])
+    rows += [[f"  not extracted: {reason}", n, _share(n, records)] for reason, n in fetch["not_extracted"].items()]
+    rows.append(["documents out", fetch["documents"], _share(fetch["documents"], records)])
     decoded = "".join(f" {n:,} text records decoded as {name} (not UTF-8)." for name, n in fetch["decoded"].items())
     return (f'<p>{fetch["shards"]:,} shards. Every record and where it went; percentages are of the records read.'
             f'{esc(decoded)}</p>' + table(["records", "count", "share"], rows))
@@ -295,9 +296,10 @@ def _examples(examples: dict) -> str:
     return "".join(parts) or '<p class="muted">no removals</p>'
 
 
-#: a stage's report section -> its title and renderer; a stage without one is shown as a table
+#: a stage's report section -> its title and renderer (``language`` is added in render_html, with the
+#: tokenize stage's figures); a stage without one is shown as a table
 SECTIONS = {"fetch": ("Fetch: records to documents", _fetch), "robots": ("robots.txt opt-outs", _robots),
-            "language": ("Languages", _languages), "dedup": ("Near-duplicates (dedup)", _dedup),
+            "dedup": ("Near-duplicates (dedup)", _dedup),
             "quality": ("Quality filters", _quality),
             "compliance": ("Compliance: licenses, TDM, toxicity, PII", _compliance),
             "tokenizer": ("Tokenizer fertility", _fertility)}
@@ -308,11 +310,13 @@ def render_html(report: dict) -> str:
     known = report["sections"]
     sections = [("Funnel", _funnel(report)), ("Removals by reason", _removals(report)),
                 ("Lineage", _lineage(report))]
-    tokens = (known.get("tokenize") or {}).get("per_language", {})
+    # the languages table shows the tokenize stage's tokens per label beside the language stage's figures
+    renderers = SECTIONS | {"language": ("Languages", partial(
+        _languages, tokens=(known.get("tokenize") or {}).get("per_language", {})))}
     for name, section in known.items():  # in pipeline order
-        if name in SECTIONS:
-            title, render = SECTIONS[name]
-            sections.append((title, render(section) if name != "language" else _languages(section, tokens)))
+        if name in renderers:
+            title, render = renderers[name]
+            sections.append((title, render(section)))
         elif name != "tokenize":  # its figures are in the funnel and the languages table
             sections.append((name, _generic(name, section)))
     sections.append(("Time per phase", _time(report)))

@@ -345,7 +345,7 @@ def _finish(planned: PlannedStage, record: dict, source: str) -> None:
 
 def run_stages(config: RunConfig, source: str, stages: list[str] | None = None, wait: bool = False,
                rerun_stale: bool = False,
-               on_phase: Callable[[StageResult], None] | None = None) -> list[StageResult]:
+               on_phase: Callable[[StageResult], None] = lambda result: None) -> list[StageResult]:
     """Run the selected stages (all enabled ones by default) phase by phase, each under its lineage;
     ``on_phase`` hears of each phase as it ends (the command line prints a line).
 
@@ -363,10 +363,9 @@ def run_stages(config: RunConfig, source: str, stages: list[str] | None = None, 
     for planned in (p for p in graph if p.name in names):
         check = checks[planned.name]
         if check.state == "complete":
-            skipped = [StageResult(phase.name, "complete", phase.tasks, 0.0) for phase in planned.phases()]
-            for result in skipped if on_phase else ():
-                on_phase(result)
-            results += skipped
+            for phase in planned.phases():
+                results.append(StageResult(phase.name, "complete", phase.tasks, 0.0))
+                on_phase(results[-1])
             continue
         if check.state == "stale":
             for folder in planned.owned_dirs():
@@ -378,8 +377,7 @@ def run_stages(config: RunConfig, source: str, stages: list[str] | None = None, 
         for phase in planned.phases():
             result, steps = runner.run(phase)
             results.append(result)
-            if on_phase:
-                on_phase(result)
+            on_phase(result)
             if steps is not None:
                 built[phase.name] = steps
                 record = dict(record, phases=_phase_records(planned, record, built))

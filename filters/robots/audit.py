@@ -6,7 +6,7 @@ from clearweb.filters.robots.crawl_step import HTTP_PREFIX, OUTCOME_PREFIX, Robo
 from clearweb.filters.robots.crawl_time import CrawlTimeSnapshot
 from clearweb.filters.robots.filter import BLOCKED_PREFIX, DOMAIN_PREFIX, RobotsFilter
 from clearweb.filters.robots.snapshot import read_snapshot
-from clearweb.filters.robots.stage import SNAPSHOT, UNREACHABLE
+from clearweb.filters.robots.stage import SNAPSHOT, cache_dir, unreachable_origins
 from clearweb.pipeline.core.contract import ROBOTS_ARCHIVE, consent_lines
 from clearweb.pipeline.core.provenance import origin_of
 from clearweb.pipeline.core.stage import StageView
@@ -27,6 +27,7 @@ def robots_report(view: StageView) -> dict:
         if snapshot.is_dir() else []
     domains = _with_prefix(removed, f"{DOMAIN_PREFIX}:")
     run_dir = view.dirs.root.parent
+    found = unreachable_origins(snapshot, cache_dir(run_dir) / "origins")  # what the filter's gate counted
     shown = snapshot.relative_to(run_dir).as_posix() if snapshot.is_relative_to(run_dir) else str(snapshot)
     archive = CrawlTimeSnapshot.read(view.artifacts.get(ROBOTS_ARCHIVE)) if view.settings.policy != "latest" else None
     return {"policy": view.settings.policy, "crawl_time_captures": len(archive) if archive else 0,
@@ -37,8 +38,8 @@ def robots_report(view: StageView) -> dict:
             "snapshot_date": dates[0] if dates else None,
             "agents": view.settings.agents, "mode": view.settings.mode,
             "on_unreachable": view.settings.on_unreachable,
-            "crawl_outcomes": (outcomes := _with_prefix(crawl, OUTCOME_PREFIX)),
-            "unreachable_share": round(sum(outcomes.get(o, 0) for o in UNREACHABLE) / max(sum(outcomes.values()), 1), 4),
+            "crawl_outcomes": _with_prefix(crawl, OUTCOME_PREFIX),
+            "unreachable_share": round(len(found[0]) / found[1], 4) if found else None,
             "max_unreachable_fraction": view.settings.max_unreachable_fraction, "http_status": _with_prefix(crawl, HTTP_PREFIX),
             "removed_per_agent": _with_prefix(removed, BLOCKED_PREFIX),
             "top_domains": sorted(domains.items(), key=lambda kv: -kv[1])[:TOP_DOMAINS]}

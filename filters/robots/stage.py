@@ -23,7 +23,7 @@ from clearweb.filters.robots.crawl_step import RobotsCrawlStep
 from clearweb.filters.robots.crawler import CrawlSettings
 from clearweb.filters.robots.filter import DEFAULT_AGENTS, RobotsFilter
 from clearweb.filters.robots.origins import OriginCollector, read_origins
-from clearweb.filters.robots.snapshot import SCHEMA, lacking, read_snapshot
+from clearweb.filters.robots.snapshot import SCHEMA, SnapshotEntry, lacking, read_snapshot
 from clearweb.pipeline.core.contract import ROBOTS_ARCHIVE
 from clearweb.pipeline.core.errors import RunFailed
 from clearweb.pipeline.core.stage import BuildsPhases, Phase, StageContext
@@ -122,24 +122,30 @@ class RobotsSettings(BuildsPhases):
 UNREACHABLE = ("unreachable", "refused")
 
 
-def check_reachable(snapshot: Path, origins_dir: Path, max_fraction: float) -> None:
-    """Refuse, in one line, a filter whose run's robots.txt fetches mostly failed: a compute node
-    without outbound network (or TLS to a plain-HTTP mirror) makes every origin unreachable, and
-    ``on_unreachable: keep`` would then keep everything. Skipped until the crawl has covered the
-    run's origins (a Slurm chain builds this phase before the crawl has run)."""
+def unreachable_origins(snapshot: Path, origins_dir: Path) -> tuple[list[SnapshotEntry], int] | None:
+    """The run's origins whose robots.txt was unreachable or refused, and how many origins the run
+    has; None until the crawl has covered them all (a Slurm chain builds the filter phase before)."""
     if not origins_dir.is_dir() or not snapshot.is_dir():
-        return
+        return None
     origins = read_origins(origins_dir)
     entries = read_snapshot(snapshot, ["origin", "error", "outcome"])
     if not origins or any(origin not in entries for origin in origins):
+        return None
+    return [entries[origin] for origin in origins if entries[origin].outcome in UNREACHABLE], len(origins)
+
+
+def check_reachable(snapshot: Path, origins_dir: Path, max_fraction: float) -> None:
+    """Refuse, in one line, a filter whose run's robots.txt fetches mostly failed: a compute node
+    without outbound network (or TLS to a plain-HTTP mirror) makes every origin unreachable, and
+    ``on_unreachable: keep`` would then keep everything."""
+    found = unreachable_origins(snapshot, origins_dir)
+    if found is None or len(found[0]) <= max_fraction * found[1]:
         return
-    failed = [entries[origin] for origin in origins if entries[origin].outcome in UNREACHABLE]
-    if len(failed) <= max_fraction * len(origins):
-        return
+    failed, total = found
     errors = Counter((entry.error or entry.outcome).split(":", 1)[0][:80] for entry in failed)
     top = "; ".join(f"{error} ({count})" for error, count in errors.most_common(3))
-    raise RunFailed(f"robots: {len(failed)} of {len(origins)} origins' robots.txt unreachable or refused "
-                    f"({len(failed) / len(origins):.0%} > max_unreachable_fraction {max_fraction}); top errors: {top}. "
+    raise RunFailed(f"robots: {len(failed)} of {total} origins' robots.txt unreachable or refused "
+                    f"({len(failed) / total:.0%} > max_unreachable_fraction {max_fraction}); top errors: {top}. "
                     "Check this machine's network, then clearweb robots fetch RUN --refresh; to filter anyway, raise "
                     "stages.robots.max_unreachable_fraction")
 

@@ -18,6 +18,8 @@ from contextlib import contextmanager
 from datatrove.executor import LocalPipelineExecutor
 from loguru import logger
 
+from clearweb.pipeline.core.environ import environment
+
 #: set by the command line: "1" with -v (datatrove's full output), "0" without (quiet); unset: untouched
 VERBOSE_ENV = "CLEARWEB_VERBOSE"
 
@@ -31,20 +33,16 @@ def console(verbose: bool) -> Iterator[None]:
     """The terminal for one command: quiet unless ``verbose``. Set before any worker process
     starts (they read the environment); afterwards the environment and a print-everything loguru
     sink are back, as datatrove sets it up, for code that calls the command line in-process."""
-    saved = {name: os.environ.get(name) for name in (VERBOSE_ENV, "TQDM_DISABLE")}
-    os.environ[VERBOSE_ENV] = "1" if verbose else "0"
-    if not verbose:
-        os.environ["TQDM_DISABLE"] = "1"  # datatrove's dedup shows a tqdm bar per phase
+    # datatrove's dedup shows a tqdm bar per phase
+    values = {VERBOSE_ENV: "1"} if verbose else {VERBOSE_ENV: "0", "TQDM_DISABLE": "1"}
+    with environment(values):
+        if verbose:
+            yield
+            return
         warnings_only()
-    try:
-        yield
-    finally:
-        for name, value in saved.items():
-            if value is None:
-                os.environ.pop(name, None)
-            else:
-                os.environ[name] = value
-        if not verbose:
+        try:
+            yield
+        finally:
             logger.remove()
             logger.add(_to_stderr)
 

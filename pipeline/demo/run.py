@@ -7,15 +7,14 @@ same download, resume and parsing code as a real Common Crawl run, with no netwo
 from __future__ import annotations
 
 import json
-import os
 from pathlib import Path
 
 from clearweb.pipeline.config import load_config
+from clearweb.pipeline.core.environ import environment
 from clearweb.pipeline.core.stage import stage_dirs
 from clearweb.pipeline.demo.crawl import write_crawl
 from clearweb.pipeline.demo.server import LoopbackServer
-from clearweb.pipeline.report_cli import funnel_lines
-from clearweb.pipeline.report_data import phase_rows
+from clearweb.pipeline.report_cli import print_funnel
 from clearweb.pipeline.runner import print_phase, run_stages
 
 DEMO_URL_VARIABLE = "CLEARWEB_DEMO_URL"
@@ -49,26 +48,17 @@ def run_demo(out: str | Path, overrides: list[str] | None = None, rerun_stale: b
     print(f"demo crawl: {len(crawl.pages)} pages on {len(crawl.hosts)} hosts in "
           f"{len({h.language for h in crawl.hosts})} languages, {len(crawl.shard_paths)} WARC shards")
     config_path = demo_config_path()
-    with LoopbackServer(crawl.root, crawl.routes(), max_lifetime_s=1800) as server:
-        variables = {DEMO_URL_VARIABLE: server.url, DEMO_ADDRESS_VARIABLE: f"127.0.0.1:{server.port}"}
-        previous = {name: os.environ.get(name) for name in variables}
-        os.environ.update(variables)
-        try:
-            config = load_config(config_path, [f"run_dir={out / 'run'}", *(overrides or [])])
-            results = run_stages(config, str(config_path), wait=True, rerun_stale=rerun_stale, on_phase=print_phase)
-        finally:
-            for name, value in previous.items():
-                if value is None:
-                    os.environ.pop(name, None)
-                else:
-                    os.environ[name] = value
+    with LoopbackServer(crawl.root, crawl.routes(), max_lifetime_s=1800) as server, environment(
+            {DEMO_URL_VARIABLE: server.url, DEMO_ADDRESS_VARIABLE: f"127.0.0.1:{server.port}"}):
+        config = load_config(config_path, [f"run_dir={out / 'run'}", *(overrides or [])])
+        results = run_stages(config, str(config_path), wait=True, rerun_stale=rerun_stale, on_phase=print_phase)
     run_dir = Path(config.run_dir)
-    print("\n".join(funnel_lines(phase_rows(run_dir))))
+    print_funnel(run_dir)
     print_artifacts(run_dir, [result.name for result in results])
     if config.stages.tokenize is not None:
         train_tiny_model(run_dir)
     print(f"next: clearweb report {run_dir}", flush=True)
-    return Path(config.run_dir)
+    return run_dir
 
 
 def train_tiny_model(run_dir: Path) -> None:
