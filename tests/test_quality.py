@@ -233,3 +233,20 @@ def test_overrides_disabled_filters_and_fallback_keep():
     assert verdict(QualitySettings(fallback="keep"), "hbs_Latn") == (True, None)
     with pytest.raises(ValidationError, match="not an xxx_Scrp label"):
         QualitySettings(overrides={"german": {"dup_line_frac": 0.5}})
+
+
+def test_a_document_no_filter_can_read_is_kept_counted_and_named():
+    """Quality is not a compliance check: a text whose script has no word tokenizer here (Thai without
+    pythainlp) is kept, but every such document is counted and its label is named as unfiltered."""
+    from datatrove.data import Document
+
+    from clearweb.filters.quality.settings import QualitySettings
+    from clearweb.filters.quality.step import UNFILTERED, QualityFilter
+
+    step = QualityFilter(QualitySettings().filter_arguments())
+    text = "ภาษาไทยเขียนติดกันโดยไม่มีช่องว่างระหว่างคำ " * 20
+    for index in range(3):
+        assert step.filter(Document(text=text, id=f"t{index}", metadata=row(f"t{index}", "zzz_Thai", text)))
+    assert step.stats[UNFILTERED].total == 3
+    record = step.for_label("zzz_Thai").record()
+    assert record["docs"] == 3 and record["filtered"] is False and "none" in record["tokenizer"]
