@@ -1,5 +1,9 @@
 """Training batches from the tokenize stage's .ds shards: memory-mapped uint32, fixed windows.
 
+The tokenize stage leaves the tokenizer.json that wrote the shards beside them; a model whose
+vocabulary is smaller than that tokenizer's ids is refused before any step (it would fail on the
+first rare token, hours in).
+
 All ``*.ds`` files of a folder are memory-mapped (nothing is read until a window is used) and seen
 as one token stream; it is cut into non-overlapping windows of ``seq_len + 1`` tokens (inputs and
 shifted labels). The windows are visited in a permutation fixed by the seed, each rank of a
@@ -13,6 +17,20 @@ from pathlib import Path
 
 import numpy as np
 import torch
+
+
+def check_vocabulary(folder: str | Path, vocab_size: int) -> None:
+    """Raise ValueError naming the tokenizer.json beside the shards when ``vocab_size`` does not
+    cover its largest id (shards without one are not checked)."""
+    from clearweb.tokenizer.bpe import largest_token_id
+
+    tokenizer = Path(folder) / "tokenizer.json"
+    if not tokenizer.is_file():
+        return
+    largest = largest_token_id(tokenizer)
+    if vocab_size <= largest:
+        raise ValueError(f"model.vocab_size {vocab_size} does not cover the ids of {tokenizer.resolve()} "
+                         f"(largest {largest}); set model.vocab_size: {largest + 1} or more")
 
 
 class ShardBatches:

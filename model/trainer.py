@@ -31,7 +31,7 @@ import torch.nn.functional as F
 
 from clearweb.model.ademamix import AdEMAMix, parameter_groups
 from clearweb.model.config import ApertusConfig
-from clearweb.model.data import ShardBatches
+from clearweb.model.data import ShardBatches, check_vocabulary
 from clearweb.model.goldfish import loss_mask
 from clearweb.model.modeling import ApertusForCausalLM
 from clearweb.model.schedule import wsd_lr
@@ -78,13 +78,13 @@ class Distributed:
     def main(self) -> bool:
         return self.rank == 0
 
-    def mean(self, value: torch.Tensor) -> float:
-        """Mean over ranks of a scalar tensor, as a number (the step's one host-device sync)."""
+    def means(self, *values: torch.Tensor) -> list[float]:
+        """Means over ranks of scalar tensors, as numbers (the step's one host-device sync)."""
+        stacked = torch.stack(values)
         if self.world_size > 1:
-            value = value.clone()
-            dist.all_reduce(value)
-            value /= self.world_size
-        return value.item()
+            dist.all_reduce(stacked)
+            stacked /= self.world_size
+        return stacked.tolist()
 
 
 def build_model(config: ApertusConfig, settings, env: Distributed) -> torch.nn.Module:
@@ -99,14 +99,18 @@ def build_model(config: ApertusConfig, settings, env: Distributed) -> torch.nn.M
     return torch.compile(model) if settings.compile else model
 
 
-def compute_loss(model, batch: torch.Tensor, config: ApertusConfig, settings, autocast) -> torch.Tensor:
+def compute_loss(model, batch: torch.Tensor, config: ApertusConfig, settings,
+                 autocast) -> tuple[torch.Tensor, torch.Tensor]:
+    """The masked mean loss, and the share of labels goldfish dropped (of those the end-of-document
+    rule keeps): on real text the Megatron hash drops less than 1/k, so the share is measured."""
     inputs, labels = batch[:, :-1], batch[:, 1:]
     with autocast():
         logits = model(inputs)
     goldfish = settings.goldfish
     mask = loss_mask(inputs, labels, config.eos_token_id, *((goldfish.k, goldfish.h) if goldfish else (None,)))
     losses = F.cross_entropy(logits.float().reshape(-1, logits.shape[-1]), labels.reshape(-1), reduction="none")
-    return (losses * mask.reshape(-1)).sum() / mask.sum().clamp(min=1.0)
+    counted = (inputs != config.eos_token_id).sum().clamp(min=1)
+    return (losses * mask.reshape(-1)).sum() / mask.sum().clamp(min=1.0), 1.0 - mask.sum() / counted
 
 
 @contextmanager
@@ -177,6 +181,7 @@ def train(train_config: TrainConfig, stop_after: int | None = None, log=print) -
     config = train_config.model.to_config()
     env = Distributed()
     torch.manual_seed(settings.seed)
+    check_vocabulary(settings.data, config.vocab_size)
     out = Path(settings.out_dir)
     out.mkdir(parents=True, exist_ok=True)
     model = build_model(config, settings, env)
@@ -206,14 +211,16 @@ def train(train_config: TrainConfig, stop_after: int | None = None, log=print) -
         for group in optimizer.param_groups:
             group["lr"] = lr
         step_loss = torch.zeros((), device=env.device)
+        dropped = torch.zeros((), device=env.device)
         for _ in range(settings.grad_accum):
-            loss = compute_loss(model, next(batches).to(env.device), config, settings, autocast)
+            loss, goldfish_share = compute_loss(model, next(batches).to(env.device), config, settings, autocast)
             (loss / settings.grad_accum).backward()
             step_loss += loss.detach() / settings.grad_accum
+            dropped += goldfish_share / settings.grad_accum
         torch.nn.utils.clip_grad_norm_(model.parameters(), settings.grad_clip)
         optimizer.step()
         optimizer.zero_grad(set_to_none=True)
-        step_loss = env.mean(step_loss)
+        step_loss, dropped = env.means(step_loss, dropped)
         losses.append(step_loss)
         elapsed = time.perf_counter() - started
         rate = tokens_per_device / elapsed
@@ -221,10 +228,10 @@ def train(train_config: TrainConfig, stop_after: int | None = None, log=print) -
         memory = torch.cuda.max_memory_allocated() / 2**30 if env.device.type == "cuda" else None
         if metrics is not None:
             metrics.write(json.dumps({"step": step + 1, "loss": step_loss, "lr": lr, "tokens_per_s_per_device": rate,
-                                      "mfu": mfu, "peak_memory_gib": memory}) + "\n")
+                                      "mfu": mfu, "peak_memory_gib": memory, "goldfish_dropped": dropped}) + "\n")
             metrics.flush()
             if (step + 1) % settings.log_every == 0 or step + 1 == end:
-                log(f"step {step + 1}/{settings.steps} loss {step_loss:.4f} lr {lr:.2e} "
+                log(f"step {step + 1}/{settings.steps} loss {step_loss:.4f} lr {lr:.2e} goldfish {dropped:.2%} "
                     f"{rate:,.0f} tokens/s/device" + (f" MFU {mfu:.1%}" if mfu else "")
                     + (f" mem {memory:.1f} GiB" if memory else ""))
         if (step + 1) % settings.checkpoint_every == 0 or step + 1 == end:

@@ -18,51 +18,18 @@ from __future__ import annotations
 import hashlib
 import importlib.metadata
 import json
-import os
 from dataclasses import dataclass
 from datetime import datetime, timezone
-from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
+from clearweb.pipeline.core.hashing import hash_path
 from clearweb.pipeline.core.task_files import write_atomically
 from clearweb.pipeline.stages import PlannedStage
 
 LINEAGE_FILE = "lineage.json"
 PACKAGES = ("clearweb", "datatrove", "trafilatura", "tokenizers", "presidio-analyzer", "fasttext-numpy2-wheel",
-            "pycld2", "py3langid", "pyarrow", "torch")
-_CHUNK = 1 << 20
-
-
-def hash_path(path: Path) -> str | None:
-    """sha256 of a file, or of a folder's files (relative names and contents; ``logs/`` and
-    ``*.partial`` left out); None when the path does not exist."""
-    path = Path(path)
-    if path.is_file():
-        stat = path.stat()
-        return _file_digest(str(path.resolve()), stat.st_size, stat.st_mtime_ns)
-    if not path.is_dir():
-        return None
-    digest = hashlib.sha256()
-    for root, dirs, files in os.walk(path):
-        dirs[:] = sorted(d for d in dirs if d != "logs")
-        for name in sorted(files):
-            if name.endswith(".partial"):
-                continue
-            file = Path(root) / name
-            digest.update(f"{file.relative_to(path).as_posix()}\0{hash_path(file)}\n".encode())
-    return digest.hexdigest()
-
-
-@lru_cache(maxsize=4096)
-def _file_digest(path: str, size: int, mtime_ns: int) -> str:
-    """sha256 of a file, computed once per process for a given size and modification time: a run
-    checks each model file against its lineage and records it again (a GlotLID model is 1.6 GB)."""
-    digest = hashlib.sha256()
-    with open(path, "rb") as handle:
-        while chunk := handle.read(_CHUNK):
-            digest.update(chunk)
-    return digest.hexdigest()
+            "pycld2", "py3langid", "pyarrow", "torch", "mistral-common")
 
 
 def read_lineage(stage_root: Path) -> dict[str, Any] | None:

@@ -14,7 +14,7 @@ from clearweb.pipeline.core.console import help_text
 
 
 def cmd_models_fetch(args: argparse.Namespace) -> int:
-    from clearweb.pipeline.lineage import hash_path
+    from clearweb.pipeline.core.hashing import hash_path
 
     path = glotlid.fetch(args.revision)
     print(f"{glotlid.NAME} ({glotlid.REPO_ID} {glotlid.FILENAME} at {args.revision}): {path} "

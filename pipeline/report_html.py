@@ -259,13 +259,30 @@ def _quality(quality: dict) -> str:
 
 
 def _fertility(fertility: dict) -> str:
-    rows = [[label, r["documents"], r["chars_per_token"], r["bytes_per_token"], r["tokens_per_word"]]
-            for label, r in fertility["languages"].items()]
-    return (f'<p>Vocabulary {fertility["vocab_size"]:,}; Gini coefficient of tokens per byte across '
+    reference = fertility.get("reference")
+    if reference:
+        name = reference["name"]
+        rows = [[label, r["documents"], r["tokens_per_word"], reference["languages"][label]["tokens_per_word"],
+                 r["bytes_per_token"], reference["languages"][label]["bytes_per_token"]]
+                for label, r in fertility["languages"].items() if label in reference["languages"]]
+        headers = ["language", "docs", "tokens/word", f"tokens/word ({name})", "bytes/token", f"bytes/token ({name})"]
+    else:
+        rows = [[label, r["documents"], r["chars_per_token"], r["bytes_per_token"], r["tokens_per_word"]]
+                for label, r in fertility["languages"].items()]
+        headers = ["language", "docs", "chars/token", "bytes/token", "tokens/word"]
+    asked = fertility.get("vocab_size_requested", fertility["vocab_size"])
+    size = f'{fertility["vocab_size"]:,}' + (f" (<b>{asked:,} asked</b>: the text held no more merges)"
+                                            if asked > fertility["vocab_size"] else "")
+    goldfish = fertility.get("goldfish_dropped")
+    return (f'<p>Vocabulary {size}; Gini coefficient of tokens per byte across '
             f'{len(rows)} languages: <b>{fertility["gini_tokens_per_byte"]:.3f}</b> (lower is fairer; Apertus: 0.205 '
-            f'on 60 FLORES languages).</p><div class="grid">'
+            f'on 60 FLORES languages)'
+            + (f'; {reference["name"]}: <b>{reference["gini_tokens_per_byte"]:.3f}</b>' if reference else "")
+            + (f'. Goldfish (k=50, h=50) drops {goldfish:.2%} of labels on this text (1/k = 2%)' if goldfish is not None
+               else "")
+            + f'.</p><div class="grid">'
             f'{bar_chart([(label, r["bytes_per_token"]) for label, r in fertility["languages"].items()])}'
-            f'{table(["language", "docs", "chars/token", "bytes/token", "tokens/word"], rows)}</div>')
+            f'{table(headers, rows)}</div>')
 
 
 def _lineage(report: dict) -> str:

@@ -27,22 +27,15 @@ def load_train_config(path: str, overrides: list[str]):
 
 
 def check_vocabulary(config, source: str) -> None:
-    """When the shards come from a clearweb run, the model's embedding must cover every token id the
-    run's tokenizer can write (a smaller vocab_size fails hours later, on the first rare token)."""
-    from pathlib import Path
-
+    """Before anything starts (a Slurm job included): the model's embedding must cover every id of
+    the tokenizer that wrote training.data."""
+    from clearweb.model.data import check_vocabulary as check
     from clearweb.pipeline.core.errors import ConfigError
 
-    data = Path(config.training.data).resolve()
-    tokenizer = data.parent.parent / "tokenizer" / "output" / "tokenizer.json"
-    if data.name != "output" or data.parent.name != "tokenize" or not tokenizer.is_file():
-        return
-    from tokenizers import Tokenizer
-
-    size = Tokenizer.from_file(str(tokenizer)).get_vocab_size()
-    if config.model.vocab_size < size:
-        raise ConfigError(source, "model.vocab_size", f"{config.model.vocab_size} is smaller than the "
-                          f"{size} entries of {tokenizer}, which wrote training.data")
+    try:
+        check(config.training.data, config.model.vocab_size)
+    except ValueError as exc:
+        raise ConfigError(source, "model.vocab_size", str(exc).removeprefix("model.vocab_size ")) from None
 
 
 def cmd_train(args: argparse.Namespace) -> int:

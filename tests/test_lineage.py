@@ -290,5 +290,7 @@ def test_vocabulary_mismatches_stop_before_any_work(full_run, tmp_path, capsys):
     tiny = REPO / "configs" / "train" / "tiny.yaml"
     assert main(["train", str(tiny), "--set", f"training.data={run / 'tokenize' / 'output'}",
                  "--set", f"training.out_dir={tmp_path / 'train'}", "--set", "model.vocab_size=256"]) == 2
-    assert f"model.vocab_size: 256 is smaller than the 512 entries of {trained}" in capsys.readouterr().err
+    beside = (run / "tokenize" / "output" / "tokenizer.json").resolve()
+    assert (f"{tiny}: model.vocab_size: 256 does not cover the ids of {beside} (largest 511); "
+            f"set model.vocab_size: 512 or more") in capsys.readouterr().err
     assert not (tmp_path / "train").exists()

@@ -9,14 +9,21 @@
   uint32; datatrove would pick uint16 for vocabularies under 65,536), BOS and EOS from the
   tokenizer's own post-processor (datatrove's ``eos_token`` would drop BOS, its issue #345), and
   token counts per language in the stats (top 50, the rest in one bucket) and in ``tokens/<rank>.json``.
+  Its ``.ds.metadata`` names the tokenizer by content (``sha256:<hex>``) where datatrove writes
+  its path: identical runs in different folders write identical files;
+- ``TokenizerBesideShards`` copies tokenizer.json into the output after the merge, so the shards
+  say which ids they hold wherever they are copied (the trainer checks the model's vocabulary
+  against it).
 """
 
 from __future__ import annotations
 
 import json
 import math
+import shutil
 from collections import Counter
 from functools import cached_property
+from pathlib import Path
 
 import numpy as np
 from datatrove.data import Document, DocumentsPipeline
@@ -25,7 +32,7 @@ from datatrove.pipeline.tokens.tokenizer import DocumentTokenizer
 
 from clearweb.pipeline.core.bounded_stats import report_top
 from clearweb.pipeline.core.contract import language_label
-from clearweb.pipeline.core.hashing import stable_fraction
+from clearweb.pipeline.core.hashing import hash_path, stable_fraction
 from clearweb.pipeline.core.task_files import write_task_file
 
 TOP_LABELS_IN_STATS = 50
@@ -74,14 +81,16 @@ class ShardTokenizer(DocumentTokenizer):
     token_size = 4  # shadows datatrove's vocabulary-based choice
 
     def __init__(self, output_folder: str, tokenizer_path: str, counts_dir: str | None = None, **kwargs):
-        super().__init__(output_folder, tokenizer_name_or_path=tokenizer_path, eos_token=None, **kwargs)
+        super().__init__(output_folder, tokenizer_name_or_path=f"sha256:{hash_path(Path(tokenizer_path))}",
+                         eos_token=None, **kwargs)
+        self.tokenizer_path = tokenizer_path
         self.counts_dir = counts_dir
 
     @cached_property
     def tokenizer(self):
         from clearweb.tokenizer.bpe import load_tokenizer
 
-        return load_tokenizer(self.tokenizer_name_or_path)
+        return load_tokenizer(self.tokenizer_path)
 
     def run(self, data: DocumentsPipeline, rank: int = 0, world_size: int = 1) -> DocumentsPipeline:
         self._rank = rank
@@ -103,3 +112,27 @@ class ShardTokenizer(DocumentTokenizer):
         if self.counts_dir:
             write_task_file(self.counts_dir, self._rank, ".json", json.dumps(dict(sorted(tokens.items())), indent=0))
         return written
+
+
+class TokenizerBesideShards(PipelineStep):
+    """Copies the tokenizer.json that wrote the shards into their folder (after the steps before
+    it, the merge, have run)."""
+
+    type = "🔢 - TOKENIZER"
+    name = "📎 tokenizer.json beside the shards"
+    stats_key = "tokenizer_beside_shards"
+
+    def __init__(self, tokenizer_path: str, output_folder: str):
+        super().__init__()
+        self.tokenizer_path = tokenizer_path
+        self.output_folder = output_folder
+
+    def run(self, data: DocumentsPipeline = None, rank: int = 0, world_size: int = 1) -> DocumentsPipeline:
+        for _ in data or ():
+            pass
+        target = Path(self.output_folder) / "tokenizer.json"
+        target.parent.mkdir(parents=True, exist_ok=True)
+        partial = target.with_name(target.name + ".partial")
+        shutil.copyfile(self.tokenizer_path, partial)
+        partial.replace(target)
+        yield from ()

@@ -74,7 +74,7 @@ def train_tiny_model(run_dir: Path) -> None:
     tokenizer = json.loads((stage_dirs(run_dir, "tokenizer").output / "fertility.json").read_text())
     config = load_train_config(str(demo_config_path().parent / "train" / "tiny.yaml"), [
         f"training.data={stage_dirs(run_dir, 'tokenize').output}", f"training.out_dir={run_dir / 'train'}",
-        f"model.vocab_size={tokenizer['vocab_size']}"])
+        f"model.vocab_size={tokenizer['largest_id'] + 1}"])
     result = train(config, log=lambda line: print(f"train: {line}"))
     losses = result.losses
     print(f"train: tiny Apertus, {len(losses)} steps on CPU, loss {losses[0]:.3f} -> {losses[-1]:.3f}; "
@@ -90,4 +90,6 @@ def print_artifacts(run_dir: Path, phases: list[str]) -> None:
               f"{len(report['languages'])} languages {report['gini_tokens_per_byte']:.3f}, in {output}")
     if "tokenize" in phases:
         output = stage_dirs(run_dir, "tokenize").output
-        print(f"tokenize: {shard_summary(output)} in {output}")
+        megatron = output / "megatron"
+        print(f"tokenize: {shard_summary(output)} in {output}"
+              + (f"; Megatron-LM .bin/.idx in {megatron}" if megatron.is_dir() else ""))
