@@ -47,7 +47,11 @@ def print_funnel(run_dir: Path) -> None:
     """The end of a local run: the funnel, with the numbers report.json will hold."""
     from clearweb.pipeline.report_data import phase_rows
 
+    from clearweb.tokenizer.audit import vocabulary_shortfall
+
     print("\n".join(funnel_lines(phase_rows(run_dir))), flush=True)
+    if shortfall := vocabulary_shortfall(run_dir):
+        print(shortfall, flush=True)
 
 
 def cmd_report(args: argparse.Namespace) -> int:

@@ -221,3 +221,27 @@ def test_train_config_refuses_nan_and_infinity():
 
     with pytest.raises(pydantic.ValidationError, match="finite number"):
         TrainConfig.model_validate({"model": {}, "training": {"data": "x", "lr": float("inf")}})
+
+
+def test_compute_loss_reports_the_share_goldfish_dropped():
+    """The train metrics' goldfish_dropped: goldfish-dropped labels among those the end-of-document
+    rule keeps, measured (the Megatron hash drops fewer than 1/k)."""
+    from contextlib import nullcontext
+    from types import SimpleNamespace
+
+    from clearweb.model.trainer import compute_loss
+
+    config = ApertusConfig(vocab_size=1000, hidden_size=16, intermediate_size=32, num_hidden_layers=1,
+                           num_attention_heads=2, num_key_value_heads=1)
+    batch = torch.randint(4, 1000, (4, 2001), generator=torch.Generator().manual_seed(0))
+    batch[:, 500] = config.eos_token_id
+    model = ApertusForCausalLM(config)
+    settings = SimpleNamespace(goldfish=SimpleNamespace(k=50, h=50))
+    loss, share = compute_loss(model, batch, config, settings, nullcontext)
+    inputs, labels = batch[:, :-1], batch[:, 1:]
+    kept = inputs != config.eos_token_id
+    expected = (goldfish_mask(labels, 50, 50) & kept).sum() / kept.sum()
+    assert float(share) == pytest.approx(float(expected)) and 0.005 < float(share) < 0.02
+    assert torch.isfinite(loss)
+    _, off = compute_loss(model, batch, config, SimpleNamespace(goldfish=None), nullcontext)
+    assert float(off) == 0.0

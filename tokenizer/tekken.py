@@ -14,7 +14,8 @@ tokenizer in the format the ``tokenize`` stage, ``tokenizer eval`` and ``transfo
   tekken never reads a control token out of text, and Hugging Face would match an added token
   anywhere in a document (a page quoting ``<s>`` would get a BOS in its middle). No pre-token can
   spell one (each mixes letters with punctuation on both sides, which the regex always splits), so
-  only the post-processor and explicit ids produce them. Our PII placeholders (``<email-pii>``)
+  only the post-processor and explicit ids produce them (the price: ``decode`` does not skip them
+  as "special"; ids below 1,000 are the control ids). Our PII placeholders (``<email-pii>``)
   are ordinary text here: a few tokens each, decoded back to the same characters;
 - a post-processor wraps every document as ``<s>`` ... ``</s>`` (ids 1 and 2), as Apertus trains.
 """
