@@ -5,10 +5,12 @@ distributed words built from syllables in six scripts, streamed, never held in m
 wall time, corpus size and peak memory (max RSS of this process).
 (b) ``tokenize``: the tokenize stage's ShardTokenizer (datatrove DocumentTokenizer: uint32 .ds
 files, index, shuffling) against raw ``tokenizers`` ``encode_batch`` over the same texts in the same
-run, in MB of UTF-8 text per second per core (both single-threaded). Target >= 0.8x.
+run, in MB of UTF-8 text per second per core (both single-threaded), with an 8,000-entry BPE
+trained here or with Apertus's tekken (131,072 entries, ``--tokenizer tekken``, from
+mistral-common). Target >= 0.8x.
 
     python benchmarks/bench_tokenizer.py train [--mb 200]
-    python benchmarks/bench_tokenizer.py tokenize [--docs 20000]
+    python benchmarks/bench_tokenizer.py tokenize [--docs 20000] [--tokenizer trained|tekken]
 """
 
 from __future__ import annotations
@@ -32,6 +34,7 @@ from datatrove.data import Document  # noqa: E402
 
 from clearweb.pipeline.demo.corpus import LANGUAGES  # noqa: E402
 from clearweb.tokenizer.bpe import train_bpe  # noqa: E402
+from clearweb.tokenizer.tekken import build_tekken  # noqa: E402
 from clearweb.tokenizer.tokenize_step import ShardTokenizer  # noqa: E402
 
 SYLLABLES = {
@@ -75,15 +78,16 @@ def stage_mb_per_second(folder: Path, tokenizer_path: Path, texts: list[str], me
     return docs_per_second(lambda data: step.run(data, 0, 1) or (), docs) * megabytes / len(texts)
 
 
-def bench_tokenize(n_docs: int, rounds: int) -> None:
+def bench_tokenize(n_docs: int, rounds: int, which: str) -> None:
     rng = random.Random(1)
     sentences = [s for bank in LANGUAGES.values() for topic in bank.topics for s in topic.sentences]
     texts = [" ".join(rng.choices(sentences, k=rng.randint(4, 12))) for _ in range(n_docs)]
     megabytes = sum(len(t.encode("utf-8")) for t in texts) / 1e6
     with tempfile.TemporaryDirectory() as tmp:
-        tokenizer = train_bpe(iter(sentences * 4), vocab_size=8_000)
+        tokenizer = build_tekken() if which == "tekken" else train_bpe(iter(sentences * 4), vocab_size=8_000)
         path = Path(tmp) / "tokenizer.json"
         tokenizer.save(str(path))
+        print(f"tokenizer: {which}, {tokenizer.get_vocab_size():,} entries")
         ours, raw = [], []
         for index in range(rounds):
             ours.append(stage_mb_per_second(Path(tmp) / f"out{index}", path, texts, megabytes))
@@ -105,11 +109,12 @@ def main() -> None:
     tokenize = sub.add_parser("tokenize")
     tokenize.add_argument("--docs", type=int, default=20_000)
     tokenize.add_argument("--rounds", type=int, default=3)
+    tokenize.add_argument("--tokenizer", choices=["trained", "tekken"], default="trained")
     args = parser.parse_args()
     if args.what == "train":
         bench_train(args.mb)
     else:
-        bench_tokenize(args.docs, args.rounds)
+        bench_tokenize(args.docs, args.rounds, args.tokenizer)
 
 
 if __name__ == "__main__":

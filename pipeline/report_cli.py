@@ -46,7 +46,6 @@ def funnel_lines(stages: list[dict]) -> list[str]:
 def print_funnel(run_dir: Path) -> None:
     """The end of a local run: the funnel, with the numbers report.json will hold."""
     from clearweb.pipeline.report_data import phase_rows
-
     from clearweb.tokenizer.audit import vocabulary_shortfall
 
     print("\n".join(funnel_lines(phase_rows(run_dir))), flush=True)
