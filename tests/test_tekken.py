@@ -88,3 +88,7 @@ def test_eval_compares_with_tekken_side_by_side(tmp_path, capsys):
     for label in texts:  # 131,072 entries spend fewer tokens per word than 600 do
         assert report["reference"]["languages"][label]["tokens_per_word"] < report["languages"][label]["tokens_per_word"]
     assert 0 < report["goldfish_dropped"] < 0.05 and report["reference"]["vocab_size"] == 131072
+    from clearweb.pipeline.report_html import _fertility
+
+    html = _fertility(report)
+    assert "tokens/word (tekken)" in html and f'tekken: <b>{report["reference"]["gini_tokens_per_byte"]:.3f}</b>' in html
