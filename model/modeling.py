@@ -4,9 +4,15 @@ A Llama-style pre-norm decoder without biases and with untied embeddings, not ga
 adds ``o_proj(attention(attention_layernorm(h)))`` then ``down_proj(xielu(up_proj(
 feedforward_layernorm(h))))``. Attention is grouped-query, with RMSNorm over head_dim on queries and
 keys (weights shared across heads) after projection and before rotary embeddings (non-interleaved,
-llama3-scaled, theta 12M), computed by PyTorch's scaled_dot_product_attention (flash kernels on
-GPU). RMSNorm runs in fp32. Parameter and buffer names match transformers', so state dicts move
-between the two without renaming.
+llama3-scaled), computed by PyTorch's scaled_dot_product_attention (flash kernels on GPU). RMSNorm
+runs in fp32. Parameter and buffer names match transformers', so state dicts move between the two
+without renaming.
+
+Packed rows (several documents back to back, as the trainer reads them) can be masked per document,
+as Apertus trains: given ``document_ids`` (batch, length), a token attends only to earlier tokens of
+its own document and positions restart at 0 with each document. On GPU this is FlexAttention with
+a block mask (blocks across documents are skipped, never an S x S mask); on CPU, where nothing is
+fast, a dense boolean mask through SDPA.
 """
 
 from __future__ import annotations
@@ -39,10 +45,20 @@ class XIELU(nn.Module):
 
     def __init__(self, alpha_p_init: float = 0.8, alpha_n_init: float = 0.8, beta: float = 0.5, eps: float = -1e-6):
         super().__init__()
-        self.alpha_p = nn.Parameter(torch.tensor([math.log(math.expm1(alpha_p_init))]))
-        self.alpha_n = nn.Parameter(torch.tensor([math.log(math.expm1(alpha_n_init - beta))]))
-        self.register_buffer("beta", torch.tensor(beta))
-        self.register_buffer("eps", torch.tensor(eps))
+        self.initial = (alpha_p_init, alpha_n_init, beta, eps)
+        self.alpha_p = nn.Parameter(torch.empty(1))
+        self.alpha_n = nn.Parameter(torch.empty(1))
+        self.register_buffer("beta", torch.empty(()))
+        self.register_buffer("eps", torch.empty(()))
+        self.reset_parameters()
+
+    @torch.no_grad()
+    def reset_parameters(self) -> None:
+        alpha_p_init, alpha_n_init, beta, eps = self.initial
+        self.alpha_p.fill_(math.log(math.expm1(alpha_p_init)))
+        self.alpha_n.fill_(math.log(math.expm1(alpha_n_init - beta)))
+        self.beta.fill_(beta)
+        self.eps.fill_(eps)
 
     def forward(self, x: torch.Tensor) -> torch.Tensor:
         alpha_p = F.softplus(self.alpha_p)
@@ -68,6 +84,47 @@ def rope_inverse_frequencies(config: ApertusConfig) -> torch.Tensor:
     return torch.where(medium, smoothed, scaled)
 
 
+def document_positions(document_ids: torch.Tensor) -> torch.Tensor:
+    """Positions that restart at 0 where the document id changes: (batch, length) -> same."""
+    index = torch.arange(document_ids.shape[-1], device=document_ids.device).expand_as(document_ids)
+    starts = torch.ones_like(document_ids, dtype=torch.bool)
+    starts[:, 1:] = document_ids[:, 1:] != document_ids[:, :-1]
+    return index - torch.cummax(torch.where(starts, index, 0), dim=-1).values
+
+
+def documents_from_eos(input_ids: torch.Tensor, eos_id: int) -> torch.Tensor:
+    """Document ids of a packed batch: a new document starts after every end-of-document token."""
+    is_eos = (input_ids == eos_id).long()
+    return torch.cumsum(is_eos, dim=-1) - is_eos
+
+
+_compiled_flex = None
+
+
+def document_attention(q: torch.Tensor, k: torch.Tensor, v: torch.Tensor, document_ids: torch.Tensor,
+                       enable_gqa: bool, flex: bool | None = None) -> torch.Tensor:
+    """Causal attention within documents. q (B, H, S, D), k/v (B, Hkv, S, D), document_ids (B, S).
+    ``flex``: FlexAttention (default on GPU, compiled there; eager elsewhere, a reference)."""
+    if q.is_cuda if flex is None else flex:
+        from torch.nn.attention.flex_attention import create_block_mask, flex_attention
+
+        global _compiled_flex
+        if q.is_cuda and _compiled_flex is None:
+            _compiled_flex = torch.compile(flex_attention)  # the fused kernel
+        kernel = _compiled_flex if q.is_cuda else flex_attention
+
+        def same_document_causal(b, h, q_index, kv_index):
+            return (q_index >= kv_index) & (document_ids[b, q_index] == document_ids[b, kv_index])
+
+        length = q.shape[-2]
+        block_mask = create_block_mask(same_document_causal, q.shape[0], None, length, length, device=q.device)
+        return kernel(q, k, v, block_mask=block_mask, enable_gqa=enable_gqa)
+    length = q.shape[-2]
+    causal = torch.ones(length, length, dtype=torch.bool, device=q.device).tril()
+    mask = causal & (document_ids[:, :, None] == document_ids[:, None, :])  # (B, S, S)
+    return F.scaled_dot_product_attention(q, k, v, attn_mask=mask[:, None], enable_gqa=enable_gqa)
+
+
 def rotate_half(x: torch.Tensor) -> torch.Tensor:
     first, second = x.chunk(2, dim=-1)
     return torch.cat((-second, first), dim=-1)
@@ -84,13 +141,18 @@ class Attention(nn.Module):
         self.q_norm = RMSNorm(self.head_dim, config.rms_norm_eps)
         self.k_norm = RMSNorm(self.head_dim, config.rms_norm_eps)
 
-    def forward(self, x: torch.Tensor, cos: torch.Tensor, sin: torch.Tensor) -> torch.Tensor:
+    def forward(self, x: torch.Tensor, cos: torch.Tensor, sin: torch.Tensor,
+                document_ids: torch.Tensor | None = None) -> torch.Tensor:
         batch, length, _ = x.shape
         q = self.q_norm(self.q_proj(x).view(batch, length, self.heads, self.head_dim).transpose(1, 2))
         k = self.k_norm(self.k_proj(x).view(batch, length, self.kv_heads, self.head_dim).transpose(1, 2))
         v = self.v_proj(x).view(batch, length, self.kv_heads, self.head_dim).transpose(1, 2)
-        q, k = q * cos + rotate_half(q) * sin, k * cos + rotate_half(k) * sin
-        out = F.scaled_dot_product_attention(q, k, v, is_causal=True, enable_gqa=self.kv_heads != self.heads)
+        q, k = q * cos + rotate_half(q) * sin, k * cos + rotate_half(k) * sin  # cos/sin (S, D) or (B, 1, S, D)
+        gqa = self.kv_heads != self.heads
+        if document_ids is None:
+            out = F.scaled_dot_product_attention(q, k, v, is_causal=True, enable_gqa=gqa)
+        else:
+            out = document_attention(q, k, v, document_ids, gqa)
         return self.o_proj(out.transpose(1, 2).reshape(batch, length, -1))
 
 
@@ -113,8 +175,9 @@ class DecoderLayer(nn.Module):
         self.attention_layernorm = RMSNorm(config.hidden_size, config.rms_norm_eps)
         self.feedforward_layernorm = RMSNorm(config.hidden_size, config.rms_norm_eps)
 
-    def forward(self, h: torch.Tensor, cos: torch.Tensor, sin: torch.Tensor) -> torch.Tensor:
-        h = h + self.self_attn(self.attention_layernorm(h), cos, sin)
+    def forward(self, h: torch.Tensor, cos: torch.Tensor, sin: torch.Tensor,
+                document_ids: torch.Tensor | None = None) -> torch.Tensor:
+        h = h + self.self_attn(self.attention_layernorm(h), cos, sin, document_ids)
         return h + self.mlp(self.feedforward_layernorm(h))
 
 
@@ -127,20 +190,28 @@ class ApertusModel(nn.Module):
         self.register_buffer("inv_freq", rope_inverse_frequencies(config), persistent=False)
         self.checkpoint_layers = False
 
-    def rotary(self, length: int, dtype: torch.dtype) -> tuple[torch.Tensor, torch.Tensor]:
-        positions = torch.arange(length, device=self.inv_freq.device, dtype=torch.float32)
-        angles = torch.outer(positions, self.inv_freq.float())
+    def rotary(self, positions: torch.Tensor, dtype: torch.dtype) -> tuple[torch.Tensor, torch.Tensor]:
+        """cos and sin for positions (S,) -> (S, D), or (B, S) -> (B, 1, S, D) (broadcast over heads)."""
+        angles = positions.float()[..., None] * self.inv_freq.float()
         angles = torch.cat((angles, angles), dim=-1)
+        if angles.dim() == 3:
+            angles = angles[:, None]
         return angles.cos().to(dtype), angles.sin().to(dtype)
 
-    def forward(self, input_ids: torch.Tensor) -> torch.Tensor:
+    def forward(self, input_ids: torch.Tensor, position_ids: torch.Tensor | None = None,
+                document_ids: torch.Tensor | None = None) -> torch.Tensor:
+        """Hidden states (B, S, hidden). ``document_ids`` (B, S) keeps attention within documents
+        and, unless ``position_ids`` are given, restarts positions with each document."""
         h = self.embed_tokens(input_ids)
-        cos, sin = self.rotary(input_ids.shape[1], h.dtype)
+        if position_ids is None:
+            position_ids = (document_positions(document_ids) if document_ids is not None
+                            else torch.arange(input_ids.shape[1], device=input_ids.device))
+        cos, sin = self.rotary(position_ids, h.dtype)
         for layer in self.layers:
             if self.checkpoint_layers and self.training:
-                h = torch.utils.checkpoint.checkpoint(layer, h, cos, sin, use_reentrant=False)
+                h = torch.utils.checkpoint.checkpoint(layer, h, cos, sin, document_ids, use_reentrant=False)
             else:
-                h = layer(h, cos, sin)
+                h = layer(h, cos, sin, document_ids)
         return self.norm(h)
 
 
@@ -150,19 +221,32 @@ class ApertusForCausalLM(nn.Module):
         self.config = config
         self.model = ApertusModel(config)
         self.lm_head = nn.Linear(config.hidden_size, config.vocab_size, bias=False)
-        self.apply(self._init_weights)
+        self.init_weights()
 
-    def _init_weights(self, module: nn.Module) -> None:
-        if isinstance(module, nn.Linear):
-            nn.init.normal_(module.weight, std=self.config.initializer_range)
-        elif isinstance(module, nn.Embedding):
-            nn.init.normal_(module.weight, std=self.config.initializer_range)
-            if module.padding_idx is not None:
-                module.weight.data[module.padding_idx].zero_()
+    @torch.no_grad()
+    def init_weights(self) -> None:
+        """Normal(0, initializer_range) for every matrix and the embedding, as Megatron's
+        init_method_std, except the projections that write into the residual stream (o_proj,
+        down_proj): std / sqrt(2 * layers), so the residual's variance does not grow with depth.
+        Norm weights 1, xIELU alphas at their initial values, the padding row 0."""
+        std = self.config.initializer_range
+        for module in self.modules():
+            if isinstance(module, (nn.Linear, nn.Embedding)):
+                nn.init.normal_(module.weight, std=std)
+            elif isinstance(module, RMSNorm):
+                nn.init.ones_(module.weight)
+            elif isinstance(module, XIELU):
+                module.reset_parameters()
+        for layer in self.model.layers:
+            for projection in (layer.self_attn.o_proj, layer.mlp.down_proj):
+                nn.init.normal_(projection.weight, std=std / math.sqrt(2 * self.config.num_hidden_layers))
+        if self.config.pad_token_id is not None:
+            self.model.embed_tokens.weight[self.config.pad_token_id].zero_()
 
-    def forward(self, input_ids: torch.Tensor) -> torch.Tensor:
+    def forward(self, input_ids: torch.Tensor, position_ids: torch.Tensor | None = None,
+                document_ids: torch.Tensor | None = None) -> torch.Tensor:
         """Logits for every position, (batch, length, vocab)."""
-        return self.lm_head(self.model(input_ids))
+        return self.lm_head(self.model(input_ids, position_ids, document_ids))
 
     @torch.no_grad()
     def generate_greedy(self, input_ids: torch.Tensor, new_tokens: int) -> torch.Tensor:

@@ -1,8 +1,9 @@
 """Warmup-stable-decay learning rate with a 1-sqrt cooldown (Hägele et al., 2024), as in Apertus.
 
 Linear warmup to the peak, constant until the cooldown, then lr = peak * (1 - sqrt(progress)) down
-to ``min_lr``. The constant phase is what lets a run be extended or branched off into a cooldown
-at any point without restarting.
+towards ``min_lr``, progress running from 0 at the cooldown's first step to (n-1)/n at the last, so
+every step trains (the last at a small rate, not at ``min_lr`` = 0). The constant phase is what lets
+a run be extended or branched off into a cooldown at any point without restarting.
 """
 
 from __future__ import annotations
@@ -17,5 +18,5 @@ def wsd_lr(step: int, peak: float, warmup: int, total: int, cooldown: int, min_l
     cooldown_start = total - cooldown
     if cooldown <= 0 or step < cooldown_start:
         return peak
-    progress = min((step - cooldown_start + 1) / cooldown, 1.0)
+    progress = min((step - cooldown_start) / cooldown, 1.0)
     return min_lr + (peak - min_lr) * (1 - math.sqrt(progress))

@@ -6,7 +6,7 @@ so it stays independent of the pipeline.
 
 from __future__ import annotations
 
-from typing import Literal
+from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field
 
@@ -26,6 +26,14 @@ class ModelShape(Strict):
     num_attention_heads: int = Field(32, ge=1)
     num_key_value_heads: int = Field(8, ge=1)
     max_position_embeddings: int = Field(65536, ge=16)
+    # Apertus pretraining: theta 500,000 without scaling; its long-context stage moved to 12,000,000
+    # with llama3 scaling (what the released checkpoints' config.json says).
+    rope_theta: float = Field(500_000.0, gt=0)
+    rope_scaling: dict[str, Any] | None = Field(None, description="e.g. {rope_type: llama3, factor: 8.0, "
+                                                "low_freq_factor: 1.0, high_freq_factor: 4.0, "
+                                                "original_max_position_embeddings: 8192}")
+    initializer_range: float = Field(0.008944, gt=0, description="Apertus's init std; residual projections "
+                                     "are scaled by 1/sqrt(2 * layers)")
 
     def to_config(self) -> ApertusConfig:
         return ApertusConfig(**self.model_dump())
@@ -37,7 +45,8 @@ class AdEMAMixSettings(Strict):
     beta3: float = 0.9999
     alpha: float = 8.0
     eps: float = 1e-8
-    warmup_steps: int | None = Field(None, description="alpha and beta3 warm-up; default: all steps")
+    warmup_steps: int | None = Field(100_000, ge=1, description="alpha and beta3 warm-up (Apertus: 100,000 steps); "
+                                     "null: all steps")
 
 
 class GoldfishSettings(Strict):
@@ -64,6 +73,8 @@ class Training(Strict):
     precision: Literal["auto", "bf16", "fp32"] = Field("auto", description="auto: bf16 autocast on GPU, fp32 on CPU")
     compile: bool = False
     activation_checkpointing: bool = False
+    document_masking: bool = Field(True, description="attention within documents and positions restarting "
+                                   "per document, documents found by EOS in the packed batch (as Apertus)")
     checkpoint_every: int = Field(500, ge=1)
     log_every: int = Field(10, ge=1)
     export_hf: bool = True

@@ -33,7 +33,7 @@ from clearweb.model.ademamix import AdEMAMix, parameter_groups
 from clearweb.model.config import ApertusConfig
 from clearweb.model.data import ShardBatches, check_vocabulary
 from clearweb.model.goldfish import loss_mask
-from clearweb.model.modeling import ApertusForCausalLM
+from clearweb.model.modeling import ApertusForCausalLM, documents_from_eos
 from clearweb.model.schedule import wsd_lr
 from clearweb.model.train_config import TrainConfig
 
@@ -104,8 +104,9 @@ def compute_loss(model, batch: torch.Tensor, config: ApertusConfig, settings,
     """The masked mean loss, and the share of labels goldfish dropped (of those the end-of-document
     rule keeps): on real text the Megatron hash drops less than 1/k, so the share is measured."""
     inputs, labels = batch[:, :-1], batch[:, 1:]
+    documents = documents_from_eos(inputs, config.eos_token_id) if settings.document_masking else None
     with autocast():
-        logits = model(inputs)
+        logits = model(inputs, document_ids=documents)
     goldfish = settings.goldfish
     mask = loss_mask(inputs, labels, config.eos_token_id, *((goldfish.k, goldfish.h) if goldfish else (None,)))
     losses = F.cross_entropy(logits.float().reshape(-1, logits.shape[-1]), labels.reshape(-1), reduction="none")

@@ -122,7 +122,8 @@ def test_ademamix_against_hand_computed_steps():
 def test_wsd_schedule():
     values = [wsd_lr(step, peak=1.0, warmup=4, total=20, cooldown=4) for step in range(20)]
     assert values[:4] == [0.25, 0.5, 0.75, 1.0] and values[4:16] == [1.0] * 12
-    assert values[16:] == pytest.approx([1 - math.sqrt(i / 4) for i in (1, 2, 3, 4)])
+    assert values[16:] == pytest.approx([1 - math.sqrt(i / 4) for i in (0, 1, 2, 3)])
+    assert values[-1] > 0  # the last step trains
 
 
 @pytest.fixture(scope="module")
@@ -236,12 +237,64 @@ def test_compute_loss_reports_the_share_goldfish_dropped():
     batch = torch.randint(4, 1000, (4, 2001), generator=torch.Generator().manual_seed(0))
     batch[:, 500] = config.eos_token_id
     model = ApertusForCausalLM(config)
-    settings = SimpleNamespace(goldfish=SimpleNamespace(k=50, h=50))
+    settings = SimpleNamespace(goldfish=SimpleNamespace(k=50, h=50), document_masking=True)
     loss, share = compute_loss(model, batch, config, settings, nullcontext)
     inputs, labels = batch[:, :-1], batch[:, 1:]
     kept = inputs != config.eos_token_id
     expected = (goldfish_mask(labels, 50, 50) & kept).sum() / kept.sum()
     assert float(share) == pytest.approx(float(expected)) and 0.005 < float(share) < 0.02
     assert torch.isfinite(loss)
-    _, off = compute_loss(model, batch, config, SimpleNamespace(goldfish=None), nullcontext)
+    _, off = compute_loss(model, batch, config, SimpleNamespace(goldfish=None, document_masking=False), nullcontext)
     assert float(off) == 0.0
+
+
+def tiny_config(**changes) -> ApertusConfig:
+    shape = dict(vocab_size=300, hidden_size=32, intermediate_size=64, num_hidden_layers=2, num_attention_heads=4,
+                 num_key_value_heads=2)
+    return ApertusConfig(**(shape | changes))
+
+
+def test_document_masking_makes_each_packed_document_see_only_itself():
+    """Logits of the second document of a packed row equal the logits of that document alone
+    (positions restart, attention does not cross the boundary), on the dense CPU path and through
+    FlexAttention's block mask (run eagerly here: the reference implementation)."""
+    from clearweb.model.modeling import document_attention, documents_from_eos
+
+    torch.manual_seed(0)
+    config = tiny_config()
+    model = ApertusForCausalLM(config).eval()
+    first = torch.tensor([[1, 17, 18, 19, 20, 2]])
+    second = torch.tensor([[1, 40, 41, 42, 43, 44, 45, 2]])
+    packed = torch.cat([first, second], dim=1)
+    documents = documents_from_eos(packed, config.eos_token_id)
+    assert documents.tolist() == [[0] * 6 + [1] * 8]
+    with torch.no_grad():
+        alone = model(second)
+        masked = model(packed, document_ids=documents)
+        unmasked = model(packed)
+    assert (masked[:, 6:] - alone).abs().max() < 1e-5
+    assert (masked[:, :6] - model(first)).abs().max() < 1e-5
+    assert (unmasked[:, 6:] - alone).abs().max() > 1e-3  # without the mask the second document sees the first
+    q, k, v = torch.randn(1, 4, 14, 8), torch.randn(1, 2, 14, 8), torch.randn(1, 2, 14, 8)
+    dense = document_attention(q, k, v, documents, enable_gqa=True, flex=False)
+    with pytest.warns(UserWarning):  # eager flex: unfused, fine for a check
+        flex = document_attention(q, k, v, documents, enable_gqa=True, flex=True)
+    assert (dense - flex).abs().max() < 1e-5
+
+
+def test_init_follows_apertus():
+    """std 0.008944 (Apertus's init_method_std) everywhere but the residual projections, which are
+    scaled by 1/sqrt(2 * layers); norms at 1; the padding row 0."""
+    from clearweb.model.train_config import ModelShape
+
+    config = ModelShape(vocab_size=4096, hidden_size=256, intermediate_size=512, num_hidden_layers=8,
+                        num_attention_heads=4, num_key_value_heads=2).to_config()
+    assert config.initializer_range == 0.008944 and config.rope_theta == 500_000 and config.rope_scaling is None
+    model = ApertusForCausalLM(config)
+    layer = model.model.layers[3]
+    for weight in (layer.self_attn.q_proj.weight, layer.mlp.up_proj.weight, model.lm_head.weight):
+        assert float(weight.detach().std()) == pytest.approx(0.008944, rel=0.03)
+    for weight in (layer.self_attn.o_proj.weight, layer.mlp.down_proj.weight):
+        assert float(weight.detach().std()) == pytest.approx(0.008944 / 4, rel=0.03)
+    assert float(model.model.embed_tokens.weight[config.pad_token_id].abs().max()) == 0.0
+    assert torch.equal(layer.attention_layernorm.weight, torch.ones(256))
