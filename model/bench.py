@@ -3,9 +3,11 @@
 Both run the same config, micro-batch and sequence length, on the same random token batches, in
 the same invocation, each in a fresh process (so peak memory is its own), and both compiled or
 neither (compiling only one side would credit the compiler to it):
-- ours: ApertusForCausalLM with AdEMAMix, the goldfish/EOD loss mask, gradient clipping, bf16
-  autocast on GPU;
-- transformers: ApertusForCausalLM (SDPA attention) with a plain AdamW loop, bf16 autocast on GPU.
+- ours: the trainer's own step (``compute_loss``: document masking, goldfish/EOD loss mask,
+  chunked cross-entropy, as the config sets them) with AdEMAMix, gradient clipping, bf16 autocast
+  on GPU;
+- transformers: ApertusForCausalLM (SDPA attention) with a plain AdamW loop (fused on GPU), bf16
+  autocast on GPU.
 A variant that runs out of memory reports it in one line; one that dies or hangs is named with its
 exit code instead of blocking the benchmark.
 Reported per device: tokens/s (median over the timed steps, after warm-up), MFU (6N + 12·L·d·T
@@ -24,7 +26,6 @@ import time
 from contextlib import nullcontext
 
 import torch
-import torch.nn.functional as F
 
 from clearweb.model.train_config import TrainConfig
 
@@ -45,11 +46,11 @@ def _measure(variant: str, train_config: dict, batch: int, seq_len: int, warmup:
 def _run_variant(variant: str, train_config: dict, batch: int, seq_len: int, warmup: int, steps: int,
                  compile_model: bool) -> dict:
     from clearweb.model.ademamix import AdEMAMix, parameter_groups
-    from clearweb.model.goldfish import loss_mask
     from clearweb.model.modeling import ApertusForCausalLM
-    from clearweb.model.trainer import flops_per_token, peak_flops
+    from clearweb.model.trainer import compute_loss, flops_per_token, peak_flops
 
-    config = TrainConfig.model_validate(train_config).model.to_config()
+    validated = TrainConfig.model_validate(train_config)
+    config, settings = validated.model.to_config(), validated.training
     device = torch.device("cuda" if torch.cuda.is_available() else "cpu")
     torch.manual_seed(0)
     if variant == "clearweb":
@@ -64,25 +65,21 @@ def _run_variant(variant: str, train_config: dict, batch: int, seq_len: int, war
         hf_config.dtype = torch.float32
         model = HFApertus(hf_config).to(device)
         model.config._attn_implementation = "sdpa"
-        optimizer = torch.optim.AdamW(model.parameters(), lr=1e-4, weight_decay=0.1)
+        optimizer = torch.optim.AdamW(model.parameters(), lr=1e-4, weight_decay=0.1, fused=device.type == "cuda")
     if compile_model:
         model = torch.compile(model)
     autocast = (lambda: torch.autocast("cuda", dtype=torch.bfloat16)) if device.type == "cuda" else nullcontext
     timings = []
     for index, tokens in enumerate(_batches(config.vocab_size, batch, seq_len, warmup + steps)):
         tokens = tokens.to(device)
-        inputs, labels = tokens[:, :-1], tokens[:, 1:]
+        inputs = tokens[:, :-1]
         if device.type == "cuda":
             torch.cuda.synchronize()
         started = time.perf_counter()
-        with autocast():
-            if variant == "clearweb":
-                logits = model(inputs)
-                mask = loss_mask(inputs, labels, config.eos_token_id)
-                losses = F.cross_entropy(logits.float().reshape(-1, logits.shape[-1]), labels.reshape(-1),
-                                         reduction="none")
-                loss = (losses * mask.reshape(-1)).sum() / mask.sum().clamp(min=1)
-            else:
+        if variant == "clearweb":
+            loss, _ = compute_loss(model, tokens, config, settings, autocast)
+        else:
+            with autocast():
                 loss = model(input_ids=inputs, labels=tokens[:, :-1]).loss
         loss.backward()
         torch.nn.utils.clip_grad_norm_(model.parameters(), 0.1 if variant == "clearweb" else 1.0)

@@ -215,6 +215,27 @@ class ApertusModel(nn.Module):
         return self.norm(h)
 
 
+def _chunk_loss(hidden: torch.Tensor, weight: torch.Tensor, labels: torch.Tensor, mask: torch.Tensor) -> torch.Tensor:
+    logits = F.linear(hidden, weight)  # (chunk, vocab), in the autocast dtype
+    return (F.cross_entropy(logits.float(), labels, reduction="none") * mask).sum()
+
+
+def chunked_cross_entropy(hidden: torch.Tensor, weight: torch.Tensor, labels: torch.Tensor, mask: torch.Tensor,
+                          chunk_tokens: int) -> torch.Tensor:
+    """Masked mean cross-entropy of ``hidden @ weight.T`` against ``labels``, ``chunk_tokens``
+    positions at a time, each chunk recomputed in backward: fp32 logits exist for one chunk only
+    (131,072 x 16k tokens in fp32 would be 8 GiB, and as much again for their gradient).
+    hidden (B, S, hidden), labels and mask (B, S) -> scalar."""
+    hidden = hidden.reshape(-1, hidden.shape[-1])
+    labels, mask = labels.reshape(-1), mask.reshape(-1).float()
+    total = hidden.new_zeros((), dtype=torch.float32)
+    for start in range(0, hidden.shape[0], chunk_tokens):
+        piece = slice(start, start + chunk_tokens)
+        total = total + torch.utils.checkpoint.checkpoint(_chunk_loss, hidden[piece], weight, labels[piece],
+                                                          mask[piece], use_reentrant=False)
+    return total / mask.sum().clamp(min=1.0)
+
+
 class ApertusForCausalLM(nn.Module):
     def __init__(self, config: ApertusConfig):
         super().__init__()
@@ -244,9 +265,16 @@ class ApertusForCausalLM(nn.Module):
             self.model.embed_tokens.weight[self.config.pad_token_id].zero_()
 
     def forward(self, input_ids: torch.Tensor, position_ids: torch.Tensor | None = None,
-                document_ids: torch.Tensor | None = None) -> torch.Tensor:
-        """Logits for every position, (batch, length, vocab)."""
-        return self.lm_head(self.model(input_ids, position_ids, document_ids))
+                document_ids: torch.Tensor | None = None, labels: torch.Tensor | None = None,
+                loss_mask: torch.Tensor | None = None, loss_chunk_tokens: int = 2048) -> torch.Tensor:
+        """Logits for every position, (batch, length, vocab); with ``labels`` (and the float
+        ``loss_mask`` of the labels that count), the masked mean loss instead, computed in chunks
+        inside forward (where a sharded lm_head's weight is gathered) without the full logits."""
+        hidden = self.model(input_ids, position_ids, document_ids)
+        if labels is None:
+            return self.lm_head(hidden)
+        mask = loss_mask if loss_mask is not None else torch.ones_like(labels, dtype=torch.float32)
+        return chunked_cross_entropy(hidden, self.lm_head.weight, labels, mask, loss_chunk_tokens)
 
     @torch.no_grad()
     def generate_greedy(self, input_ids: torch.Tensor, new_tokens: int) -> torch.Tensor:

@@ -27,7 +27,6 @@ from pathlib import Path
 
 import torch
 import torch.distributed as dist
-import torch.nn.functional as F
 
 from clearweb.model.ademamix import AdEMAMix, parameter_groups
 from clearweb.model.config import ApertusConfig
@@ -105,13 +104,13 @@ def compute_loss(model, batch: torch.Tensor, config: ApertusConfig, settings,
     rule keeps): on real text the Megatron hash drops less than 1/k, so the share is measured."""
     inputs, labels = batch[:, :-1], batch[:, 1:]
     documents = documents_from_eos(inputs, config.eos_token_id) if settings.document_masking else None
-    with autocast():
-        logits = model(inputs, document_ids=documents)
     goldfish = settings.goldfish
     mask = loss_mask(inputs, labels, config.eos_token_id, *((goldfish.k, goldfish.h) if goldfish else (None,)))
-    losses = F.cross_entropy(logits.float().reshape(-1, logits.shape[-1]), labels.reshape(-1), reduction="none")
+    with autocast():
+        loss = model(inputs, document_ids=documents, labels=labels, loss_mask=mask,
+                     loss_chunk_tokens=settings.loss_chunk_tokens)
     counted = (inputs != config.eos_token_id).sum().clamp(min=1)
-    return (losses * mask.reshape(-1)).sum() / mask.sum().clamp(min=1.0), 1.0 - mask.sum() / counted
+    return loss, 1.0 - mask.sum() / counted
 
 
 @contextmanager

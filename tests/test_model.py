@@ -237,14 +237,14 @@ def test_compute_loss_reports_the_share_goldfish_dropped():
     batch = torch.randint(4, 1000, (4, 2001), generator=torch.Generator().manual_seed(0))
     batch[:, 500] = config.eos_token_id
     model = ApertusForCausalLM(config)
-    settings = SimpleNamespace(goldfish=SimpleNamespace(k=50, h=50), document_masking=True)
+    settings = SimpleNamespace(goldfish=SimpleNamespace(k=50, h=50), document_masking=True, loss_chunk_tokens=512)
     loss, share = compute_loss(model, batch, config, settings, nullcontext)
     inputs, labels = batch[:, :-1], batch[:, 1:]
     kept = inputs != config.eos_token_id
     expected = (goldfish_mask(labels, 50, 50) & kept).sum() / kept.sum()
     assert float(share) == pytest.approx(float(expected)) and 0.005 < float(share) < 0.02
     assert torch.isfinite(loss)
-    _, off = compute_loss(model, batch, config, SimpleNamespace(goldfish=None, document_masking=False), nullcontext)
+    _, off = compute_loss(model, batch, config, SimpleNamespace(goldfish=None, document_masking=False, loss_chunk_tokens=512), nullcontext)
     assert float(off) == 0.0
 
 
@@ -296,5 +296,31 @@ def test_init_follows_apertus():
         assert float(weight.detach().std()) == pytest.approx(0.008944, rel=0.03)
     for weight in (layer.self_attn.o_proj.weight, layer.mlp.down_proj.weight):
         assert float(weight.detach().std()) == pytest.approx(0.008944 / 4, rel=0.03)
-    assert float(model.model.embed_tokens.weight[config.pad_token_id].abs().max()) == 0.0
+    assert float(model.model.embed_tokens.weight.detach()[config.pad_token_id].abs().max()) == 0.0
     assert torch.equal(layer.attention_layernorm.weight, torch.ones(256))
+
+
+def test_chunked_cross_entropy_equals_the_plain_loss_and_its_gradients():
+    """Chunks of 7 positions (not dividing the 2 x 50 labels) with goldfish and EOS masking: loss
+    and gradients equal the full-logits cross-entropy to 1e-5."""
+    import torch.nn.functional as F
+
+    torch.manual_seed(0)
+    config = tiny_config(vocab_size=4000)
+    model = ApertusForCausalLM(config)
+    batch = torch.randint(4, 4000, (2, 51))
+    batch[0, 20] = config.eos_token_id
+    inputs, labels = batch[:, :-1], batch[:, 1:]
+    mask = loss_mask(inputs, labels, config.eos_token_id, k=3, h=4)
+    assert 0 < mask.sum() < mask.numel()
+    logits = model(inputs)
+    plain = (F.cross_entropy(logits.reshape(-1, 4000), labels.reshape(-1), reduction="none") * mask.reshape(-1)).sum()
+    plain = plain / mask.sum()
+    plain.backward()
+    expected = {name: p.grad.clone() for name, p in model.named_parameters()}
+    model.zero_grad()
+    chunked = model(inputs, labels=labels, loss_mask=mask, loss_chunk_tokens=7)
+    chunked.backward()
+    assert float(chunked) == pytest.approx(float(plain), abs=1e-5)
+    for name, p in model.named_parameters():
+        assert (p.grad - expected[name]).abs().max() < 1e-5, name
