@@ -321,6 +321,6 @@ def test_chunked_cross_entropy_equals_the_plain_loss_and_its_gradients():
     model.zero_grad()
     chunked = model(inputs, labels=labels, loss_mask=mask, loss_chunk_tokens=7)
     chunked.backward()
-    assert float(chunked) == pytest.approx(float(plain), abs=1e-5)
+    assert chunked.item() == pytest.approx(plain.item(), abs=1e-5)
     for name, p in model.named_parameters():
         assert (p.grad - expected[name]).abs().max() < 1e-5, name
