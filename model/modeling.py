@@ -174,9 +174,12 @@ class DecoderLayer(nn.Module):
         self.mlp = MLP(config)
         self.attention_layernorm = RMSNorm(config.hidden_size, config.rms_norm_eps)
         self.feedforward_layernorm = RMSNorm(config.hidden_size, config.rms_norm_eps)
+        self.eager_calls = 0
 
     def forward(self, h: torch.Tensor, cos: torch.Tensor, sin: torch.Tensor,
                 document_ids: torch.Tensor | None = None) -> torch.Tensor:
+        if not torch.compiler.is_compiling():  # counts calls that run this Python: a compiled layer should not
+            self.eager_calls += 1
         h = h + self.self_attn(self.attention_layernorm(h), cos, sin, document_ids)
         return h + self.mlp(self.feedforward_layernorm(h))
 
@@ -249,7 +252,10 @@ class ApertusForCausalLM(nn.Module):
         """Normal(0, initializer_range) for every matrix and the embedding, as Megatron's
         init_method_std, except the projections that write into the residual stream (o_proj,
         down_proj): std / sqrt(2 * layers), so the residual's variance does not grow with depth.
-        Norm weights 1, xIELU alphas at their initial values, the padding row 0."""
+        Norm weights 1, xIELU alphas at their initial values, the padding row 0, the RoPE
+        frequencies computed: everything, so a model built on the meta device and moved with
+        ``to_empty`` (the trainer's way, sharded or not) is complete after this."""
+        self.model.inv_freq.copy_(rope_inverse_frequencies(self.config))
         std = self.config.initializer_range
         for module in self.modules():
             if isinstance(module, (nn.Linear, nn.Embedding)):

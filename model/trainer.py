@@ -7,7 +7,9 @@
 - Checkpoints with torch.distributed.checkpoint (sharded, restartable with another world size) plus
   the step, the data loader position and the losses so far; a run started again resumes from the
   latest one and reproduces the uninterrupted run's losses exactly (on CPU).
-- Metrics per step to ``metrics.jsonl``: loss, lr, tokens/s, MFU, peak memory.
+- Metrics per step to ``metrics.jsonl``: loss, lr, tokens/s, MFU, peak memory, the share of
+  labels goldfish dropped, and the decoder-layer calls that ran eagerly (0 when ``compile`` works:
+  a compiled layer never runs its Python forward; a warning line says otherwise).
 - At the end, an HF-format folder (config.json + model.safetensors) that transformers loads.
 
 MFU counts 6N + 12·L·d·T FLOPs per token (N = parameters except the embedding table, whose lookup
@@ -87,15 +89,25 @@ class Distributed:
 
 
 def build_model(config: ApertusConfig, settings, env: Distributed) -> torch.nn.Module:
-    model = ApertusForCausalLM(config).to(env.device)
+    """The torchtitan order: shapes on the meta device (no memory: a 70B model is never whole on
+    one process), activation checkpointing around each layer, each layer compiled (whole-model
+    compile under FSDP2 runs every layer eagerly), each layer then the root sharded, and only then
+    memory allocated on the device and initialised, shard by shard."""
+    with torch.device("meta"):
+        model = ApertusForCausalLM(config)
     model.model.checkpoint_layers = settings.activation_checkpointing
+    if settings.compile:
+        for layer in model.model.layers:
+            layer.compile()  # in place: parameter names stay transformers'
     if env.world_size > 1:
         from torch.distributed.fsdp import fully_shard
 
         for layer in model.model.layers:
             fully_shard(layer)
         fully_shard(model)
-    return torch.compile(model) if settings.compile else model
+    model.to_empty(device=env.device)
+    model.init_weights()
+    return model
 
 
 def compute_loss(model, batch: torch.Tensor, config: ApertusConfig, settings,
@@ -203,6 +215,8 @@ def train(train_config: TrainConfig, stop_after: int | None = None, log=print) -
     flops, peak = flops_per_token(config, settings.seq_len), peak_flops(settings.peak_flops)
     metrics = open(out / "metrics.jsonl", "a") if env.main else None
     batches = iter(data)
+    layers = list(model.model.layers)
+    eager_before = 0
     end = settings.steps if stop_after is None else min(settings.steps, start + stop_after)
     model.train()
     for step in range(start, end):
@@ -226,9 +240,14 @@ def train(train_config: TrainConfig, stop_after: int | None = None, log=print) -
         rate = tokens_per_device / elapsed
         mfu = rate * flops / peak if peak else None
         memory = torch.cuda.max_memory_allocated() / 2**30 if env.device.type == "cuda" else None
+        eager_total = sum(layer.eager_calls for layer in layers)
+        eager, eager_before = eager_total - eager_before, eager_total
+        if settings.compile and eager and env.main:
+            log(f"warning: compile is on but {eager} decoder-layer calls ran eagerly in step {step + 1}")
         if metrics is not None:
             metrics.write(json.dumps({"step": step + 1, "loss": step_loss, "lr": lr, "tokens_per_s_per_device": rate,
-                                      "mfu": mfu, "peak_memory_gib": memory, "goldfish_dropped": dropped}) + "\n")
+                                      "mfu": mfu, "peak_memory_gib": memory, "goldfish_dropped": dropped,
+                                      "eager_layer_calls": eager}) + "\n")
             metrics.flush()
             if (step + 1) % settings.log_every == 0 or step + 1 == end:
                 log(f"step {step + 1}/{settings.steps} loss {step_loss:.4f} lr {lr:.2e} goldfish {dropped:.2%} "

@@ -324,3 +324,27 @@ def test_chunked_cross_entropy_equals_the_plain_loss_and_its_gradients():
     assert chunked.item() == pytest.approx(plain.item(), abs=1e-5)
     for name, p in model.named_parameters():
         assert (p.grad - expected[name]).abs().max() < 1e-5, name
+
+
+@pytest.mark.slow
+def test_compiled_layers_under_fsdp2_and_checkpointing_never_run_eagerly(shards, tmp_path):
+    """2 gloo ranks, FSDP2, activation checkpointing and compile: every decoder-layer call runs
+    compiled code (whole-model compile under FSDP2 ran all of them eagerly), and without compile
+    every call is eager (the count counts)."""
+    import yaml
+
+    counts = {}
+    for compiled in (True, False):
+        out = tmp_path / f"compile-{compiled}"
+        config = train_config(shards, out, steps=2, checkpoint_every=2, compile=compiled,
+                              activation_checkpointing=True).model_dump()
+        (tmp_path / "train.yaml").write_text(yaml.safe_dump(config))
+        torchrun = [sys.executable, "-m", "torch.distributed.run", "--standalone", "--nproc_per_node", "2"]
+        result = subprocess.run(torchrun + ["-m", "clearweb.pipeline.cli", "train", str(tmp_path / "train.yaml")],
+                                capture_output=True, text=True, timeout=600)
+        assert result.returncode == 0, result.stderr[-2000:]
+        metrics = [json.loads(line) for line in (out / "metrics.jsonl").read_text().splitlines()]
+        counts[compiled] = [m["eager_layer_calls"] for m in metrics]
+    layers = train_config(shards, tmp_path).model.num_hidden_layers
+    assert counts[True] == [0, 0]
+    assert counts[False] == [2 * layers, 2 * layers]  # forward + recompute in backward, per layer
