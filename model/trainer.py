@@ -158,7 +158,8 @@ class Checkpoints:
         if env.world_size > 1:
             dist.barrier()
 
-    def load(self, path: Path, model, optimizer, data: ShardBatches) -> tuple[int, list[float]]:
+    def load(self, path: Path, model, optimizer, data: ShardBatches,
+             allow_reshard: bool = False) -> tuple[int, list[float]]:
         import torch.distributed.checkpoint as dcp
         from torch.distributed.checkpoint.state_dict import get_state_dict, set_state_dict
 
@@ -168,7 +169,7 @@ class Checkpoints:
             dcp.load(state, checkpoint_id=str(path))
         set_state_dict(model, optimizer, model_state_dict=state["model"], optim_state_dict=state["optimizer"])
         trainer_state = json.loads((path / "trainer_state.json").read_text())
-        data.load_state_dict(trainer_state["data"])
+        data.load_state_dict(trainer_state["data"], allow_reshard)
         return trainer_state["step"], trainer_state["losses"]
 
 
@@ -186,9 +187,11 @@ def export_hf(model, config: ApertusConfig, folder: Path, env: Distributed) -> P
     return folder
 
 
-def train(train_config: TrainConfig, stop_after: int | None = None, log=print) -> TrainResult:
+def train(train_config: TrainConfig, stop_after: int | None = None, log=print,
+          allow_reshard: bool = False) -> TrainResult:
     """Train, resuming from the latest checkpoint in out_dir; ``stop_after`` ends this invocation
-    after that many steps (a time-limited job), leaving a checkpoint to resume from."""
+    after that many steps (a time-limited job), leaving a checkpoint to resume from;
+    ``allow_reshard`` resumes a checkpoint written by another number of processes."""
     settings = train_config.training
     config = train_config.model.to_config()
     env = Distributed()
@@ -206,7 +209,7 @@ def train(train_config: TrainConfig, stop_after: int | None = None, log=print) -
     checkpoints = Checkpoints(out / "checkpoints")
     start, losses = 0, []
     if (latest := checkpoints.latest()) is not None:
-        start, losses = checkpoints.load(latest, model, optimizer, data)
+        start, losses = checkpoints.load(latest, model, optimizer, data, allow_reshard)
         if env.main:
             log(f"resumed from {latest} at step {start}")
     use_bf16 = settings.precision == "bf16" or (settings.precision == "auto" and env.device.type == "cuda")

@@ -47,7 +47,7 @@ def cmd_train(args: argparse.Namespace) -> int:
     if args.slurm:
         return submit_training(args, config)
     try:
-        result = train(config, stop_after=args.stop_after)
+        result = train(config, stop_after=args.stop_after, allow_reshard=args.allow_reshard)
     except (FileNotFoundError, ValueError) as exc:
         raise InputError(f"{args.config}: {exc}") from None
     if result.export_dir:
@@ -120,6 +120,8 @@ def add_train_command(sub: argparse._SubParsersAction) -> None:
     train.add_argument("--set", action="append", default=[], metavar="KEY=VALUE",
                        help="override a key, e.g. --set training.steps=100")
     train.add_argument("--stop-after", type=int, help="stop after this many steps (a checkpoint is written)")
+    train.add_argument("--allow-reshard", action="store_true",
+                       help="resume a checkpoint written by another number of processes (the data order changes)")
     train.add_argument("--slurm", action="store_true",
                        help="submit as an sbatch job: srun torchrun on slurm.nodes x slurm.gpus_per_node")
     train.add_argument("--wait", action="store_true", help="with --slurm: block until the job has finished")

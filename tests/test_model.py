@@ -348,3 +348,22 @@ def test_compiled_layers_under_fsdp2_and_checkpointing_never_run_eagerly(shards,
     layers = train_config(shards, tmp_path).model.num_hidden_layers
     assert counts[True] == [0, 0]
     assert counts[False] == [2 * layers, 2 * layers]  # forward + recompute in backward, per layer
+
+
+def test_epoch_order_is_a_blockwise_permutation_and_a_reshard_is_refused(shards, monkeypatch):
+    """Every window once per epoch, read through a permutation of blocks and of the windows inside
+    one block (never an array of the epoch's size); a checkpoint from another world size is refused
+    in one line, or continued at the same number of windows read with allow_reshard."""
+    import clearweb.model.data as data
+
+    monkeypatch.setattr(data, "BLOCK_WINDOWS", 7)
+    loader = ShardBatches(shards, seq_len=16, batch_size=1, seed=3)
+    assert loader.full_blocks == loader.windows // 7 and loader.windows % 7  # a partial last block too
+    order = [loader.window(0, position) for position in range(loader.windows)]
+    assert sorted(order) == list(range(loader.windows)) and order != sorted(order)
+    assert order != [loader.window(1, position) for position in range(loader.windows)]
+    two = ShardBatches(shards, seq_len=16, batch_size=1, seed=3, rank=0, world_size=2)
+    with pytest.raises(ValueError, match="written by 1 processes, this run has 2: .* --allow-reshard"):
+        two.load_state_dict({"seed": 3, "next_batch": 10, "world_size": 1})
+    two.load_state_dict({"seed": 3, "next_batch": 10, "world_size": 1}, allow_reshard=True)
+    assert two.next_batch == 5
