@@ -73,6 +73,7 @@ class Training(Strict):
     precision: Literal["auto", "bf16", "fp32"] = Field("auto", description="auto: bf16 autocast on GPU, fp32 on CPU")
     compile: bool = False
     activation_checkpointing: bool = False
+    shard_within_node: bool = Field(False, description="HSDP: shard parameters within a node, replicate across nodes")
     loss_chunk_tokens: int = Field(2048, ge=1, description="positions per cross-entropy chunk: fp32 logits "
                                    "exist for one chunk at a time")
     document_masking: bool = Field(True, description="attention within documents and positions restarting "

@@ -21,6 +21,8 @@ from __future__ import annotations
 
 import json
 import os
+import signal
+import threading
 import time
 import warnings
 from contextlib import contextmanager, nullcontext
@@ -45,6 +47,38 @@ PEAK_BF16_FLOPS = {"H100": 989e12, "H200": 989e12, "GH200": 989e12, "A100": 312e
 class TrainResult:
     losses: list[float]
     export_dir: Path | None
+    stopped_early: str | None = None  # why the run checkpointed and stopped before its last step
+
+
+STOP_FILE = "STOP"
+
+
+class StopRequests:
+    """A time-limited job asks to stop: SIGUSR1 (``sbatch --signal=USR1@120``, relayed as a file by
+    the batch script because torchrun's agent would die of it) or SIGTERM to this process, or a
+    ``STOP`` file in the output folder. Checked after every step, agreed by all ranks in the step's
+    one all-reduce; the run then checkpoints and returns."""
+
+    def __init__(self, out: Path):
+        self.file = out / STOP_FILE
+        self.signal: str | None = None
+        self.previous = {}
+        if threading.current_thread() is threading.main_thread():
+            for number in (signal.SIGUSR1, signal.SIGTERM):
+                self.previous[number] = signal.signal(number, self._on_signal)
+
+    def _on_signal(self, number, frame) -> None:
+        self.signal = signal.Signals(number).name
+
+    def requested(self) -> str | None:
+        if self.signal:
+            return self.signal
+        return f"{self.file} exists" if self.file.exists() else None
+
+    def close(self) -> None:
+        for number, handler in self.previous.items():
+            signal.signal(number, handler)
+        self.file.unlink(missing_ok=True)  # consumed: the next job runs on
 
 
 def flops_per_token(config: ApertusConfig, seq_len: int) -> float:
@@ -68,6 +102,7 @@ class Distributed:
     def __init__(self) -> None:
         self.world_size = int(os.environ.get("WORLD_SIZE", "1"))
         self.rank = int(os.environ.get("RANK", "0"))
+        self.local_world_size = int(os.environ.get("LOCAL_WORLD_SIZE", str(self.world_size)))
         local_rank = int(os.environ.get("LOCAL_RANK", "0"))
         self.device = torch.device(f"cuda:{local_rank}") if torch.cuda.is_available() else torch.device("cpu")
         if self.device.type == "cuda":
@@ -88,11 +123,15 @@ class Distributed:
         return stacked.tolist()
 
 
-def build_model(config: ApertusConfig, settings, env: Distributed) -> torch.nn.Module:
+def build_model(config: ApertusConfig, settings, env: Distributed, bf16: bool = False) -> torch.nn.Module:
     """The torchtitan order: shapes on the meta device (no memory: a 70B model is never whole on
     one process), activation checkpointing around each layer, each layer compiled (whole-model
     compile under FSDP2 runs every layer eagerly), each layer then the root sharded, and only then
-    memory allocated on the device and initialised, shard by shard."""
+    memory allocated on the device and initialised, shard by shard.
+
+    Sharded with ``bf16``, parameters are gathered and computed in bf16 and gradients reduced in
+    fp32 (the fp32 master copy stays sharded). ``shard_within_node`` shards inside a node and
+    replicates across nodes (HSDP): all-gathers stay on the node's fast links."""
     with torch.device("meta"):
         model = ApertusForCausalLM(config)
     model.model.checkpoint_layers = settings.activation_checkpointing
@@ -100,11 +139,19 @@ def build_model(config: ApertusConfig, settings, env: Distributed) -> torch.nn.M
         for layer in model.model.layers:
             layer.compile()  # in place: parameter names stay transformers'
     if env.world_size > 1:
-        from torch.distributed.fsdp import fully_shard
+        from torch.distributed.device_mesh import init_device_mesh
+        from torch.distributed.fsdp import MixedPrecisionPolicy, fully_shard
 
+        precision = (MixedPrecisionPolicy(param_dtype=torch.bfloat16, reduce_dtype=torch.float32) if bf16
+                     else MixedPrecisionPolicy())
+        mesh = None
+        if settings.shard_within_node:
+            per_node = env.local_world_size
+            mesh = init_device_mesh(env.device.type, (env.world_size // per_node, per_node),
+                                    mesh_dim_names=("replicate", "shard"))
         for layer in model.model.layers:
-            fully_shard(layer)
-        fully_shard(model)
+            fully_shard(layer, mesh=mesh, mp_policy=precision)
+        fully_shard(model, mesh=mesh, mp_policy=precision)
     model.to_empty(device=env.device)
     model.init_weights()
     return model
@@ -199,7 +246,8 @@ def train(train_config: TrainConfig, stop_after: int | None = None, log=print,
     check_vocabulary(settings.data, config.vocab_size)
     out = Path(settings.out_dir)
     out.mkdir(parents=True, exist_ok=True)
-    model = build_model(config, settings, env)
+    use_bf16 = settings.precision == "bf16" or (settings.precision == "auto" and env.device.type == "cuda")
+    model = build_model(config, settings, env, bf16=use_bf16)
     ademamix = settings.ademamix
     optimizer = AdEMAMix(parameter_groups(model, settings.weight_decay), lr=settings.lr,
                          betas=(ademamix.beta1, ademamix.beta2, ademamix.beta3), alpha=ademamix.alpha,
@@ -212,7 +260,6 @@ def train(train_config: TrainConfig, stop_after: int | None = None, log=print,
         start, losses = checkpoints.load(latest, model, optimizer, data, allow_reshard)
         if env.main:
             log(f"resumed from {latest} at step {start}")
-    use_bf16 = settings.precision == "bf16" or (settings.precision == "auto" and env.device.type == "cuda")
     autocast = (lambda: torch.autocast(env.device.type, dtype=torch.bfloat16)) if use_bf16 else nullcontext
     tokens_per_device = settings.micro_batch_size * settings.grad_accum * settings.seq_len
     flops, peak = flops_per_token(config, settings.seq_len), peak_flops(settings.peak_flops)
@@ -222,6 +269,8 @@ def train(train_config: TrainConfig, stop_after: int | None = None, log=print,
     eager_before = 0
     end = settings.steps if stop_after is None else min(settings.steps, start + stop_after)
     model.train()
+    stops = StopRequests(out)
+    stopped = None
     for step in range(start, end):
         started = time.perf_counter()
         lr = wsd_lr(step, settings.lr, settings.warmup, settings.steps, settings.cooldown, settings.min_lr)
@@ -229,7 +278,9 @@ def train(train_config: TrainConfig, stop_after: int | None = None, log=print,
             group["lr"] = lr
         step_loss = torch.zeros((), device=env.device)
         dropped = torch.zeros((), device=env.device)
-        for _ in range(settings.grad_accum):
+        for micro in range(settings.grad_accum):
+            if env.world_size > 1:  # reduce-scatter gradients once per step, after the last micro-batch
+                model.set_requires_gradient_sync(micro == settings.grad_accum - 1)
             loss, goldfish_share = compute_loss(model, next(batches).to(env.device), config, settings, autocast)
             (loss / settings.grad_accum).backward()
             step_loss += loss.detach() / settings.grad_accum
@@ -237,7 +288,8 @@ def train(train_config: TrainConfig, stop_after: int | None = None, log=print,
         torch.nn.utils.clip_grad_norm_(model.parameters(), settings.grad_clip)
         optimizer.step()
         optimizer.zero_grad(set_to_none=True)
-        step_loss, dropped = env.means(step_loss, dropped)
+        reason = stops.requested()
+        step_loss, dropped, stop = env.means(step_loss, dropped, torch.tensor(float(bool(reason)), device=env.device))
         losses.append(step_loss)
         elapsed = time.perf_counter() - started
         rate = tokens_per_device / elapsed
@@ -256,13 +308,19 @@ def train(train_config: TrainConfig, stop_after: int | None = None, log=print,
                 log(f"step {step + 1}/{settings.steps} loss {step_loss:.4f} lr {lr:.2e} goldfish {dropped:.2%} "
                     f"{rate:,.0f} tokens/s/device" + (f" MFU {mfu:.1%}" if mfu else "")
                     + (f" mem {memory:.1f} GiB" if memory else ""))
-        if (step + 1) % settings.checkpoint_every == 0 or step + 1 == end:
+        if (step + 1) % settings.checkpoint_every == 0 or step + 1 == end or stop:
             checkpoints.save(step + 1, model, optimizer, data, losses, env)
+        if stop and step + 1 < end:
+            stopped = reason or "another rank was asked to stop"
+            if env.main:
+                log(f"stopping after step {step + 1} ({stopped}): checkpoint written, run again to resume")
+            break
+    stops.close()
     if metrics is not None:
         metrics.close()
     exported = None
-    if settings.export_hf and end == settings.steps:
+    if settings.export_hf and end == settings.steps and not stopped:
         exported = export_hf(model, config, out / "hf", env)
     if env.world_size > 1:
         dist.barrier()
-    return TrainResult(losses, exported if env.main else None)
+    return TrainResult(losses, exported if env.main else None, stopped)

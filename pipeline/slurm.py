@@ -116,7 +116,7 @@ def training_script(config_path: str, settings, python: str, overrides: list[str
     directives = {"job-name": "clearweb_train", "output": f"{out_dir}/slurm-%j.out", "nodes": settings.nodes,
                   "ntasks-per-node": 1,
                   "cpus-per-task": settings.cpus_per_task, "partition": settings.partition, "time": settings.time,
-                  "kill-on-invalid-dep": "yes", **settings.sbatch_args}
+                  "kill-on-invalid-dep": "yes", "signal": "B:USR1@120", **settings.sbatch_args}
     if settings.gpus_per_node and settings.use_gpus:
         directives["gpus-per-node"] = settings.gpus_per_node
     header = sbatch_header(directives)
@@ -128,9 +128,19 @@ set -euo pipefail
 # The rendezvous runs on the first node, addressed by its name; the port differs per job.
 head_node=$(scontrol show hostnames "$SLURM_JOB_NODELIST" | head -n 1)
 export RDZV_ENDPOINT="$head_node:$((29500 + SLURM_JOB_ID % 1000))"
+# Two minutes before the time limit Slurm sends USR1 to this script, which leaves a STOP file the
+# trainer sees after its current step: it checkpoints and exits, and the next job resumes.
+stop_file={shlex.quote(str(out_dir / "STOP"))}
+trap 'touch "$stop_file"' USR1
 srun {shlex.quote(python)} -m torch.distributed.run --nnodes="$SLURM_NNODES" --nproc_per_node={settings.gpus_per_node} \\
     --rdzv_id="$SLURM_JOB_ID" --rdzv_backend=c10d --rdzv_endpoint="$RDZV_ENDPOINT" \\
-    -m clearweb.pipeline.cli train {shlex.quote(str(Path(config_path).resolve()))} {sets}
+    -m clearweb.pipeline.cli train {shlex.quote(str(Path(config_path).resolve()))} {sets} &
+srun_pid=$!
+while :; do  # a trapped signal ends `wait` early: wait again until srun has ended
+    wait "$srun_pid" && status=0 || status=$?
+    kill -0 "$srun_pid" 2>/dev/null || break
+done
+exit "$status"
 """
 
 

@@ -52,6 +52,8 @@ def cmd_train(args: argparse.Namespace) -> int:
         raise InputError(f"{args.config}: {exc}") from None
     if result.export_dir:
         print(f"exported {result.export_dir} (config.json + model.safetensors)")
+    if result.stopped_early:
+        print(f"stopped early ({result.stopped_early}); the same command resumes from the checkpoint")
     return 0
 
 

@@ -194,7 +194,8 @@ def test_stop_and_resume_reproduces_losses_exactly(shards, tmp_path):
 def test_two_process_gloo_run_with_torchrun(shards, tmp_path):
     import yaml
 
-    config = train_config(shards, tmp_path / "ddp", steps=4, checkpoint_every=2).model_dump()
+    config = train_config(shards, tmp_path / "ddp", steps=4, checkpoint_every=2, grad_accum=2,
+                          shard_within_node=True).model_dump()
     (tmp_path / "train.yaml").write_text(yaml.safe_dump(config))
     torchrun = [sys.executable, "-m", "torch.distributed.run", "--standalone", "--nproc_per_node", "2"]
     result = subprocess.run(torchrun + ["-m", "clearweb.pipeline.cli", "train", str(tmp_path / "train.yaml")],
@@ -367,3 +368,39 @@ def test_epoch_order_is_a_blockwise_permutation_and_a_reshard_is_refused(shards,
         two.load_state_dict({"seed": 3, "next_batch": 10, "world_size": 1})
     two.load_state_dict({"seed": 3, "next_batch": 10, "world_size": 1}, allow_reshard=True)
     assert two.next_batch == 5
+
+
+def test_a_stop_file_checkpoints_and_the_run_resumes_exactly(shards, tmp_path):
+    from clearweb.model.trainer import STOP_FILE, train
+
+    steps = {"steps": 6, "checkpoint_every": 100}
+    whole = train(train_config(shards, tmp_path / "whole", **steps), log=lambda *_: None).losses
+    (tmp_path / "parts").mkdir()
+    (tmp_path / "parts" / STOP_FILE).touch()
+    first = train(train_config(shards, tmp_path / "parts", **steps), log=lambda *_: None)
+    assert len(first.losses) == 1 and "STOP exists" in first.stopped_early and first.export_dir is None
+    assert (tmp_path / "parts" / "checkpoints" / "step_00000001").is_dir()
+    assert not (tmp_path / "parts" / STOP_FILE).exists()  # consumed
+    assert train(train_config(shards, tmp_path / "parts", **steps), log=lambda *_: None).losses == whole
+
+
+def test_sigusr1_checkpoints_after_the_current_step_and_exits_cleanly(shards, tmp_path):
+    import signal
+    import time
+
+    import yaml
+
+    config = train_config(shards, tmp_path / "run", steps=100_000, checkpoint_every=100_000, log_every=1)
+    (tmp_path / "train.yaml").write_text(yaml.safe_dump(config.model_dump()))
+    process = subprocess.Popen([sys.executable, "-m", "clearweb.pipeline.cli", "train", str(tmp_path / "train.yaml")],
+                               stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    metrics = tmp_path / "run" / "metrics.jsonl"
+    deadline = time.monotonic() + 120
+    while (not metrics.is_file() or len(metrics.read_text().splitlines()) < 2) and time.monotonic() < deadline:
+        time.sleep(0.2)
+    process.send_signal(signal.SIGUSR1)
+    out, err = process.communicate(timeout=120)
+    assert process.returncode == 0, err[-2000:]
+    done = len(metrics.read_text().splitlines())
+    assert f"stopping after step {done} (SIGUSR1)" in out and "stopped early (SIGUSR1)" in out
+    assert (tmp_path / "run" / "checkpoints" / f"step_{done:08d}" / "trainer_state.json").is_file()

@@ -94,3 +94,36 @@ def test_training_script_quotes_every_value(tmp_path):
     assert (options["partition"], options["time"], options["comment"]) == ("gpu", "1:00:00", HOSTILE)
     with pytest.raises(ClearwebError, match=r"#SBATCH --partition: .* newline"):
         training_script("t.yaml", SlurmTraining(partition="gpu\ntouch pwned"), "python", [], out_dir)
+
+
+def test_usr1_before_the_time_limit_leaves_a_stop_file_and_the_job_keeps_srun_s_status(tmp_path):
+    """The training script asks Slurm for USR1 two minutes before the limit; its trap leaves a STOP
+    file (the trainer checkpoints and exits after its step) and waits for srun, whose exit status
+    becomes the job's."""
+    import signal
+    import time
+
+    out_dir = tmp_path / f"out {HOSTILE}"
+    out_dir.mkdir()
+    script = training_script(str(tmp_path / "train.yaml"), SlurmTraining(gpus_per_node=2), "python3", [], out_dir)
+    assert directives(script)["signal"] == "B:USR1@120"
+    bin_dir = tmp_path / "fakebin"
+    bin_dir.mkdir()
+    started = tmp_path / "srun.started"
+    (bin_dir / "scontrol").write_text("#!/bin/bash\necho node1\n")
+    (bin_dir / "srun").write_text(f"#!/bin/bash\ntouch {shlex.quote(str(started))}\n"
+                                  f"for i in $(seq 100); do [ -e {shlex.quote(str(out_dir / 'STOP'))} ] && exit 3; "
+                                  "sleep 0.1; done\nexit 9\n")
+    for tool in ("scontrol", "srun"):
+        (bin_dir / tool).chmod(0o755)
+    (tmp_path / "job.sh").write_text(script)
+    job = subprocess.Popen(["bash", str(tmp_path / "job.sh")], cwd=tmp_path,
+                           env={"PATH": f"{bin_dir}:/usr/bin:/bin", "SLURM_JOB_ID": "7", "SLURM_JOB_NODELIST": "n1",
+                                "SLURM_NNODES": "1"})
+    for _ in range(100):
+        if started.exists():
+            break
+        time.sleep(0.05)
+    job.send_signal(signal.SIGUSR1)
+    assert job.wait(timeout=30) == 3  # srun saw the STOP file and exited 3; the job exits with it
+    assert (out_dir / "STOP").exists() and not list(tmp_path.rglob("pwned"))
