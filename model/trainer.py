@@ -285,11 +285,14 @@ def train(train_config: TrainConfig, stop_after: int | None = None, log=print,
             (loss / settings.grad_accum).backward()
             step_loss += loss.detach() / settings.grad_accum
             dropped += goldfish_share / settings.grad_accum
-        torch.nn.utils.clip_grad_norm_(model.parameters(), settings.grad_clip)
+        grad_norm = torch.nn.utils.clip_grad_norm_(model.parameters(), settings.grad_clip)
+        if hasattr(grad_norm, "full_tensor"):  # a DTensor under FSDP2: the same total on every rank
+            grad_norm = grad_norm.full_tensor()
         optimizer.step()
         optimizer.zero_grad(set_to_none=True)
         reason = stops.requested()
-        step_loss, dropped, stop = env.means(step_loss, dropped, torch.tensor(float(bool(reason)), device=env.device))
+        step_loss, dropped, grad_norm, stop = env.means(step_loss, dropped, grad_norm.float(),
+                                                        torch.tensor(float(bool(reason)), device=env.device))
         losses.append(step_loss)
         elapsed = time.perf_counter() - started
         rate = tokens_per_device / elapsed
@@ -301,7 +304,7 @@ def train(train_config: TrainConfig, stop_after: int | None = None, log=print,
             log(f"warning: compile is on but {eager} decoder-layer calls ran eagerly in step {step + 1}")
         if metrics is not None:
             metrics.write(json.dumps({"step": step + 1, "loss": step_loss, "lr": lr, "tokens_per_s_per_device": rate,
-                                      "mfu": mfu, "peak_memory_gib": memory, "goldfish_dropped": dropped,
+                                      "mfu": mfu, "peak_memory_gib": memory, "goldfish_dropped": dropped, "grad_norm": grad_norm,
                                       "eager_layer_calls": eager}) + "\n")
             metrics.flush()
             if (step + 1) % settings.log_every == 0 or step + 1 == end:

@@ -404,3 +404,21 @@ def test_sigusr1_checkpoints_after_the_current_step_and_exits_cleanly(shards, tm
     done = len(metrics.read_text().splitlines())
     assert f"stopping after step {done} (SIGUSR1)" in out and "stopped early (SIGUSR1)" in out
     assert (tmp_path / "run" / "checkpoints" / f"step_{done:08d}" / "trainer_state.json").is_file()
+
+
+def test_ademamix_in_bounded_chunks_equals_one_pass():
+    """Chunks of at most 100 elements (a larger tensor alone) give the same parameters as one pass."""
+    torch.manual_seed(0)
+    reference = ApertusForCausalLM(tiny_config())
+    chunked = ApertusForCausalLM(tiny_config())
+    chunked.load_state_dict(reference.state_dict())
+    batch = torch.randint(4, 300, (2, 12))
+    optimizers = [AdEMAMix(m.parameters(), lr=1e-2, warmup_steps=3, chunk_elements=size)
+                  for m, size in ((reference, 1 << 27), (chunked, 100))]
+    for _ in range(3):
+        for model, optimizer in zip((reference, chunked), optimizers, strict=True):
+            model(batch).float().logsumexp(-1).mean().backward()
+            optimizer.step()
+            optimizer.zero_grad()
+    for (name, a), b in zip(reference.state_dict().items(), chunked.state_dict().values(), strict=True):
+        assert torch.equal(a, b), name
