@@ -282,6 +282,25 @@ class ApertusForCausalLM(nn.Module):
         mask = loss_mask if loss_mask is not None else torch.ones_like(labels, dtype=torch.float32)
         return chunked_cross_entropy(hidden, self.lm_head.weight, labels, mask, loss_chunk_tokens)
 
+    def save_pretrained(self, folder, dtype: torch.dtype = torch.float32, max_shard_bytes: int = 5 * 2**30):
+        """config.json + safetensors (sharded above ``max_shard_bytes``) that transformers loads."""
+        from clearweb.model.hf_format import save_hf
+
+        state = {name: tensor.detach().cpu() for name, tensor in self.state_dict().items()}
+        return save_hf(state, self.config, folder, dtype, max_shard_bytes)
+
+    @classmethod
+    def from_pretrained(cls, folder, device: str | torch.device = "cpu") -> ApertusForCausalLM:
+        """A model from a Hugging Face folder (ours or a released Apertus), weights as stored there."""
+        from clearweb.model.hf_format import load_hf
+
+        config, state = load_hf(folder)
+        with torch.device("meta"):
+            model = cls(config)
+        model.load_state_dict(state, assign=True)
+        model.model.inv_freq = rope_inverse_frequencies(config)  # a buffer the files do not hold
+        return model.to(device)
+
     @torch.no_grad()
     def generate_greedy(self, input_ids: torch.Tensor, new_tokens: int) -> torch.Tensor:
         """Greedy continuation (recomputes the prefix each step: for tests and small checks)."""

@@ -70,6 +70,8 @@ class Training(Strict):
     ademamix: AdEMAMixSettings = Field(default_factory=AdEMAMixSettings)
     goldfish: GoldfishSettings | None = Field(default_factory=GoldfishSettings, description="null disables")
     seed: int = 0
+    init_from: str | None = Field(None, description="a Hugging Face model folder (e.g. a released Apertus) to "
+                                  "continue pretraining from; ignored when out_dir holds a checkpoint")
     precision: Literal["auto", "bf16", "fp32"] = Field("auto", description="auto: bf16 autocast on GPU, fp32 on CPU")
     compile: bool = False
     activation_checkpointing: bool = False

@@ -36,6 +36,7 @@ from clearweb.model.ademamix import AdEMAMix, parameter_groups
 from clearweb.model.config import ApertusConfig
 from clearweb.model.data import ShardBatches, check_vocabulary
 from clearweb.model.goldfish import loss_mask
+from clearweb.model.hf_format import load_hf, save_hf
 from clearweb.model.modeling import ApertusForCausalLM, documents_from_eos
 from clearweb.model.schedule import wsd_lr
 from clearweb.model.train_config import TrainConfig
@@ -221,17 +222,30 @@ class Checkpoints:
 
 
 def export_hf(model, config: ApertusConfig, folder: Path, env: Distributed) -> Path:
-    """config.json + model.safetensors that ``transformers.AutoModelForCausalLM`` loads."""
-    from safetensors.torch import save_file
+    """config.json + safetensors that ``transformers.AutoModelForCausalLM`` loads (gathered on rank 0)."""
     from torch.distributed.checkpoint.state_dict import StateDictOptions, get_model_state_dict
 
     state = get_model_state_dict(model, options=StateDictOptions(full_state_dict=True, cpu_offload=True))
     if env.main:
-        folder.mkdir(parents=True, exist_ok=True)
-        state = {key.removeprefix("_orig_mod."): value.contiguous() for key, value in state.items()}  # on CPU already
-        save_file(state, str(folder / "model.safetensors"), metadata={"format": "pt"})
-        config.save_json(folder / "config.json", dtype="float32")
+        save_hf(state, config, folder)
     return folder
+
+
+def init_from(model, config: ApertusConfig, folder: str, env: Distributed) -> None:
+    """Start from released (or earlier) weights in the Hugging Face layout instead of random ones:
+    the shapes must match the config's (one line names the first key that differs); rank 0 reads
+    the files and the shards are sent to every rank."""
+    from torch.distributed.checkpoint.state_dict import StateDictOptions, set_model_state_dict
+
+    saved, state = load_hf(folder) if env.main else (None, {})
+    if env.main:
+        for key in ("vocab_size", "hidden_size", "intermediate_size", "num_hidden_layers", "num_attention_heads",
+                    "num_key_value_heads"):
+            if getattr(saved, key) != getattr(config, key):
+                raise ValueError(f"training.init_from: {folder} has {key} {getattr(saved, key)}, the model config "
+                                 f"{getattr(config, key)}")
+    set_model_state_dict(model, state, options=StateDictOptions(full_state_dict=True,
+                                                                broadcast_from_rank0=env.world_size > 1))
 
 
 def train(train_config: TrainConfig, stop_after: int | None = None, log=print,
@@ -260,6 +274,10 @@ def train(train_config: TrainConfig, stop_after: int | None = None, log=print,
         start, losses = checkpoints.load(latest, model, optimizer, data, allow_reshard)
         if env.main:
             log(f"resumed from {latest} at step {start}")
+    elif settings.init_from:
+        init_from(model, config, settings.init_from, env)
+        if env.main:
+            log(f"initialised from {settings.init_from}")
     autocast = (lambda: torch.autocast(env.device.type, dtype=torch.bfloat16)) if use_bf16 else nullcontext
     tokens_per_device = settings.micro_batch_size * settings.grad_accum * settings.seq_len
     flops, peak = flops_per_token(config, settings.seq_len), peak_flops(settings.peak_flops)

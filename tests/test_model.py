@@ -422,3 +422,38 @@ def test_ademamix_in_bounded_chunks_equals_one_pass():
             optimizer.zero_grad()
     for (name, a), b in zip(reference.state_dict().items(), chunked.state_dict().values(), strict=True):
         assert torch.equal(a, b), name
+
+
+def test_save_and_load_pretrained_sharded_and_in_bf16(tmp_path):
+    transformers = pytest.importorskip("transformers")
+    torch.manual_seed(0)
+    model = ApertusForCausalLM(tiny_config())
+    folder = model.save_pretrained(tmp_path / "sharded", max_shard_bytes=20_000)
+    shards = sorted(p.name for p in folder.glob("model-*.safetensors"))
+    assert len(shards) > 2 and (folder / "model.safetensors.index.json").is_file()
+    loaded = ApertusForCausalLM.from_pretrained(folder)
+    ids = torch.randint(4, 300, (1, 10))
+    assert torch.equal(loaded(ids), model(ids))
+    theirs = transformers.AutoModelForCausalLM.from_pretrained(str(folder), dtype=torch.float32)
+    assert (theirs(ids).logits - model(ids)).abs().max() < 1e-5
+    half = ApertusForCausalLM.from_pretrained(model.save_pretrained(tmp_path / "bf16", dtype=torch.bfloat16))
+    assert half.lm_head.weight.dtype == torch.bfloat16
+    assert torch.equal(half.lm_head.weight, model.lm_head.weight.detach().to(torch.bfloat16))
+
+
+def test_training_can_start_from_released_weights(shards, tmp_path, capsys):
+    from clearweb.model.trainer import train
+
+    source = ApertusForCausalLM(train_config(shards, tmp_path).model.to_config())
+    source.save_pretrained(tmp_path / "release")
+    config = train_config(shards, tmp_path / "run", steps=1, lr=1e-12, weight_decay=0.0,
+                          init_from=str(tmp_path / "release"))
+    result = train(config, log=print)
+    assert "initialised from" in capsys.readouterr().out
+    trained = ApertusForCausalLM.from_pretrained(result.export_dir)
+    for (name, a), b in zip(source.state_dict().items(), trained.state_dict().values(), strict=True):
+        assert (a - b).abs().max() < 1e-6, name
+    wrong = train_config(shards, tmp_path / "wrong", steps=1, init_from=str(tmp_path / "release"))
+    wrong.model.hidden_size = 32
+    with pytest.raises(ValueError, match="training.init_from: .* has hidden_size 64, the model config 32"):
+        train(wrong, log=lambda *_: None)
