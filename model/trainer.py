@@ -124,7 +124,8 @@ class Distributed:
         return stacked.tolist()
 
 
-def build_model(config: ApertusConfig, settings, env: Distributed, bf16: bool = False) -> torch.nn.Module:
+def build_model(config: ApertusConfig, settings, env: Distributed, bf16: bool = False,
+                shard: bool | None = None) -> torch.nn.Module:
     """The torchtitan order: shapes on the meta device (no memory: a 70B model is never whole on
     one process), activation checkpointing around each layer, each layer compiled (whole-model
     compile under FSDP2 runs every layer eagerly), each layer then the root sharded, and only then
@@ -132,14 +133,15 @@ def build_model(config: ApertusConfig, settings, env: Distributed, bf16: bool = 
 
     Sharded with ``bf16``, parameters are gathered and computed in bf16 and gradients reduced in
     fp32 (the fp32 master copy stays sharded). ``shard_within_node`` shards inside a node and
-    replicates across nodes (HSDP): all-gathers stay on the node's fast links."""
+    replicates across nodes (HSDP): all-gathers stay on the node's fast links. ``shard`` forces
+    sharding on (a one-process group: the GPU acceptance check) or off; default: several processes."""
     with torch.device("meta"):
         model = ApertusForCausalLM(config)
     model.model.checkpoint_layers = settings.activation_checkpointing
     if settings.compile:
         for layer in model.model.layers:
             layer.compile()  # in place: parameter names stay transformers'
-    if env.world_size > 1:
+    if env.world_size > 1 if shard is None else shard:
         from torch.distributed.device_mesh import init_device_mesh
         from torch.distributed.fsdp import MixedPrecisionPolicy, fully_shard
 
