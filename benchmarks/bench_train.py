@@ -3,7 +3,7 @@ only ``clearweb.model`` (torch, transformers, pydantic, PyYAML): it runs on a GP
 none of the pipeline's dependencies. The measurement is `clearweb bench train`'s (model/bench.py):
 tokens/s per device, MFU and peak memory of each model in its own process, both compiled or neither.
 
-    python benchmarks/bench_train.py --config configs/train/1b.yaml [--compile] [--batch 4] [--seq 4096]
+    python benchmarks/bench_train.py --config configs/train/1b.yaml [--compile|--no-compile] [--batch 4] [--seq 4096]
 
 Prints the results and one JSON line per variant (``--out`` writes them to a file as well).
 """
@@ -28,20 +28,22 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--seq", type=int, help="sequence length (default: the config's)")
     parser.add_argument("--steps", type=int, default=10)
     parser.add_argument("--warmup", type=int, default=3)
-    parser.add_argument("--compile", action="store_true", help="torch.compile both models")
+    parser.add_argument("--compile", action=argparse.BooleanOptionalAction, default=None,
+                        help="torch.compile both models (default: the config's training.compile)")
     parser.add_argument("--timeout", type=float, default=1800, help="seconds each variant may take")
     parser.add_argument("--out", help="append the results as JSON lines here")
     args = parser.parse_args(argv)
     config = TrainConfig.model_validate(yaml.safe_load(Path(args.config).read_text()))
     batch = args.batch or config.training.micro_batch_size
     seq_len = args.seq or config.training.seq_len
-    results = bench_train(config, batch, seq_len, args.warmup, args.steps, args.compile, args.timeout)
+    compile_models = config.training.compile if args.compile is None else args.compile
+    results = bench_train(config, batch, seq_len, args.warmup, args.steps, compile_models, args.timeout)
     print(format_results(results, config, batch, seq_len), flush=True)
     if args.out:
         with open(args.out, "a") as out:
             for result in results:
                 out.write(json.dumps({"config": args.config, "batch": batch, "seq_len": seq_len,
-                                      "compile": args.compile, **result}) + "\n")
+                                      "compile": compile_models, **result}) + "\n")
     return 1 if any("error" in result for result in results) else 0
 
 

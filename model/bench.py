@@ -2,7 +2,8 @@
 
 Both run the same config, micro-batch and sequence length, on the same random token batches, in
 the same invocation, each in a fresh process (so peak memory is its own), and both compiled or
-neither (compiling only one side would credit the compiler to it):
+neither (compiling only one side would credit the compiler to it; ours is compiled per layer as
+the trainer compiles it, transformers' as a whole model):
 - ours: the trainer's own step (``compute_loss``: document masking, goldfish/EOD loss mask,
   chunked cross-entropy, as the config sets them) with AdEMAMix, gradient clipping, bf16 autocast
   on GPU;
@@ -46,15 +47,15 @@ def _measure(variant: str, train_config: dict, batch: int, seq_len: int, warmup:
 def _run_variant(variant: str, train_config: dict, batch: int, seq_len: int, warmup: int, steps: int,
                  compile_model: bool) -> dict:
     from clearweb.model.ademamix import AdEMAMix, parameter_groups
-    from clearweb.model.modeling import ApertusForCausalLM
-    from clearweb.model.trainer import compute_loss, flops_per_token, peak_flops
+    from clearweb.model.trainer import Distributed, build_model, compute_loss, flops_per_token, peak_flops
 
     validated = TrainConfig.model_validate(train_config)
     config, settings = validated.model.to_config(), validated.training
     device = torch.device("cuda" if torch.cuda.is_available() else "cpu")
     torch.manual_seed(0)
-    if variant == "clearweb":
-        model = ApertusForCausalLM(config).to(device)
+    if variant == "clearweb":  # built as the trainer builds it: meta device, per-layer compile, checkpointing
+        settings = settings.model_copy(update={"compile": compile_model})
+        model = build_model(config, settings, Distributed(), bf16=device.type == "cuda")
         optimizer = AdEMAMix(parameter_groups(model, 0.1), lr=1e-4, warmup_steps=warmup + steps)
     else:
         from transformers import ApertusConfig as HFConfig
@@ -66,8 +67,8 @@ def _run_variant(variant: str, train_config: dict, batch: int, seq_len: int, war
         model = HFApertus(hf_config).to(device)
         model.config._attn_implementation = "sdpa"
         optimizer = torch.optim.AdamW(model.parameters(), lr=1e-4, weight_decay=0.1, fused=device.type == "cuda")
-    if compile_model:
-        model = torch.compile(model)
+        if compile_model:
+            model = torch.compile(model)
     autocast = (lambda: torch.autocast("cuda", dtype=torch.bfloat16)) if device.type == "cuda" else nullcontext
     timings = []
     for index, tokens in enumerate(_batches(config.vocab_size, batch, seq_len, warmup + steps)):

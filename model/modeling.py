@@ -167,6 +167,21 @@ class MLP(nn.Module):
         return self.down_proj(self.act_fn(self.up_proj(x)))
 
 
+def _save_matmuls(ctx, op, *args, **kwargs):
+    """Selective checkpointing: keep what matmuls and attention computed, recompute the rest
+    (norms, xIELU, rotary: cheap elementwise work that holds as much memory)."""
+    from torch.utils.checkpoint import CheckpointPolicy
+
+    return CheckpointPolicy.MUST_SAVE if op in _MATMULS else CheckpointPolicy.PREFER_RECOMPUTE
+
+
+_MATMULS = {torch.ops.aten.mm.default, torch.ops.aten.addmm.default, torch.ops.aten.bmm.default,
+            torch.ops.aten._scaled_dot_product_flash_attention.default,
+            torch.ops.aten._scaled_dot_product_efficient_attention.default,
+            torch.ops.aten._scaled_dot_product_cudnn_attention.default,
+            torch.ops.aten._scaled_dot_product_flash_attention_for_cpu.default}
+
+
 class DecoderLayer(nn.Module):
     def __init__(self, config: ApertusConfig):
         super().__init__()
@@ -175,11 +190,27 @@ class DecoderLayer(nn.Module):
         self.attention_layernorm = RMSNorm(config.hidden_size, config.rms_norm_eps)
         self.feedforward_layernorm = RMSNorm(config.hidden_size, config.rms_norm_eps)
         self.eager_calls = 0
+        #: activation checkpointing in training: None, "full" (keep the layer's input only) or
+        #: "selective" (keep matmul and attention outputs too); inside forward, so a compiled
+        #: layer compiles its checkpointing with it
+        self.checkpointing: str | None = None
 
     def forward(self, h: torch.Tensor, cos: torch.Tensor, sin: torch.Tensor,
                 document_ids: torch.Tensor | None = None) -> torch.Tensor:
         if not torch.compiler.is_compiling():  # counts calls that run this Python: a compiled layer should not
             self.eager_calls += 1
+        if self.checkpointing and self.training:
+            from functools import partial
+
+            from torch.utils.checkpoint import checkpoint, create_selective_checkpoint_contexts
+
+            context = ({"context_fn": partial(create_selective_checkpoint_contexts, _save_matmuls)}
+                       if self.checkpointing == "selective" else {})
+            return checkpoint(self.block, h, cos, sin, document_ids, use_reentrant=False, **context)
+        return self.block(h, cos, sin, document_ids)
+
+    def block(self, h: torch.Tensor, cos: torch.Tensor, sin: torch.Tensor,
+              document_ids: torch.Tensor | None = None) -> torch.Tensor:
         h = h + self.self_attn(self.attention_layernorm(h), cos, sin, document_ids)
         return h + self.mlp(self.feedforward_layernorm(h))
 
@@ -191,7 +222,6 @@ class ApertusModel(nn.Module):
         self.layers = nn.ModuleList(DecoderLayer(config) for _ in range(config.num_hidden_layers))
         self.norm = RMSNorm(config.hidden_size, config.rms_norm_eps)
         self.register_buffer("inv_freq", rope_inverse_frequencies(config), persistent=False)
-        self.checkpoint_layers = False
 
     def rotary(self, positions: torch.Tensor, dtype: torch.dtype) -> tuple[torch.Tensor, torch.Tensor]:
         """cos and sin for positions (S,) -> (S, D), or (B, S) -> (B, 1, S, D) (broadcast over heads)."""
@@ -211,10 +241,7 @@ class ApertusModel(nn.Module):
                             else torch.arange(input_ids.shape[1], device=input_ids.device))
         cos, sin = self.rotary(position_ids, h.dtype)
         for layer in self.layers:
-            if self.checkpoint_layers and self.training:
-                h = torch.utils.checkpoint.checkpoint(layer, h, cos, sin, document_ids, use_reentrant=False)
-            else:
-                h = layer(h, cos, sin, document_ids)
+            h = layer(h, cos, sin, document_ids)
         return self.norm(h)
 
 

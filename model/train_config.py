@@ -74,7 +74,9 @@ class Training(Strict):
                                   "continue pretraining from; ignored when out_dir holds a checkpoint")
     precision: Literal["auto", "bf16", "fp32"] = Field("auto", description="auto: bf16 autocast on GPU, fp32 on CPU")
     compile: bool = False
-    activation_checkpointing: bool = False
+    activation_checkpointing: bool | Literal["full", "selective"] = Field(
+        False, description="true/full: recompute each layer in backward; selective: keep matmul and attention "
+        "outputs, recompute the rest")
     shard_within_node: bool = Field(False, description="HSDP: shard parameters within a node, replicate across nodes")
     loss_chunk_tokens: int = Field(2048, ge=1, description="positions per cross-entropy chunk: fp32 logits "
                                    "exist for one chunk at a time")

@@ -127,7 +127,7 @@ class Distributed:
 def build_model(config: ApertusConfig, settings, env: Distributed, bf16: bool = False,
                 shard: bool | None = None) -> torch.nn.Module:
     """The torchtitan order: shapes on the meta device (no memory: a 70B model is never whole on
-    one process), activation checkpointing around each layer, each layer compiled (whole-model
+    one process), activation checkpointing inside each layer, each layer compiled (whole-model
     compile under FSDP2 runs every layer eagerly), each layer then the root sharded, and only then
     memory allocated on the device and initialised, shard by shard.
 
@@ -137,9 +137,10 @@ def build_model(config: ApertusConfig, settings, env: Distributed, bf16: bool = 
     sharding on (a one-process group: the GPU acceptance check) or off; default: several processes."""
     with torch.device("meta"):
         model = ApertusForCausalLM(config)
-    model.model.checkpoint_layers = settings.activation_checkpointing
-    if settings.compile:
-        for layer in model.model.layers:
+    checkpointing = "full" if settings.activation_checkpointing is True else settings.activation_checkpointing or None
+    for layer in model.model.layers:
+        layer.checkpointing = checkpointing
+        if settings.compile:
             layer.compile()  # in place: parameter names stay transformers'
     if env.world_size > 1 if shard is None else shard:
         from torch.distributed.device_mesh import init_device_mesh

@@ -28,7 +28,7 @@ from clearweb.pipeline.core.stage import Filter, Stage
 from clearweb.pipeline.fetch_audit import fetch_report
 from clearweb.pipeline.fetch_stage import FetchSettings
 from clearweb.pipeline.filter_chain import FilterChainSettings, filter_chain_settings
-from clearweb.tokenizer.audit import fertility_report, tokens_report
+from clearweb.tokenizer.audit import fertility_report, tokens_report, vocabulary_shortfall
 from clearweb.tokenizer.stage import TOKENIZER, TokenizerSettings, TokenizeSettings
 
 COMPLIANCE_DOC = ("Consent (TDMRep, aipref, noai) and license, toxicity and PII, in that order (toxicity is scored on the text before PII "
@@ -87,6 +87,7 @@ register_stage(Stage("compliance", filter_chain_settings("compliance", (), COMPL
 register_filter("compliance", Filter("consent", ConsentSettings, report=consent_report, explain=consent_explain))
 register_filter("compliance", Filter("toxicity", ToxicitySettings, report=toxicity_report, explain=toxicity_explain))
 register_filter("compliance", Filter("pii", PiiSettings, report=pii_report))
-register_stage(Stage("tokenizer", TokenizerSettings, documents=False, report=fertility_report))
+register_stage(Stage("tokenizer", TokenizerSettings, documents=False, report=fertility_report,
+                     warning=vocabulary_shortfall))
 register_stage(Stage("tokenize", TokenizeSettings, documents=False, uses=(TOKENIZER,), required=(TOKENIZER,),
                      report=tokens_report))

@@ -46,11 +46,12 @@ def funnel_lines(stages: list[dict]) -> list[str]:
 def print_funnel(run_dir: Path) -> None:
     """The end of a local run: the funnel, with the numbers report.json will hold."""
     from clearweb.pipeline.report_data import phase_rows
-    from clearweb.tokenizer.audit import vocabulary_shortfall
+    from clearweb.pipeline.registry import STAGES
 
     print("\n".join(funnel_lines(phase_rows(run_dir))), flush=True)
-    if shortfall := vocabulary_shortfall(run_dir):
-        print(shortfall, flush=True)
+    for stage in STAGES:
+        if stage.warning and (line := stage.warning(run_dir)):
+            print(line, flush=True)
 
 
 def cmd_report(args: argparse.Namespace) -> int:

@@ -66,7 +66,8 @@ def cmd_bench_train(args: argparse.Namespace) -> int:
     config = load_train_config(args.config, list(args.set))
     batch = args.batch or config.training.micro_batch_size
     seq_len = args.seq or config.training.seq_len
-    results = bench_train(config, batch, seq_len, args.warmup, args.steps, args.compile, args.timeout)
+    compile_models = config.training.compile if args.compile is None else args.compile
+    results = bench_train(config, batch, seq_len, args.warmup, args.steps, compile_models, args.timeout)
     print(format_results(results, config, batch, seq_len))
     if args.out:
         Path(args.out).write_text(json.dumps(results, indent=1))
@@ -111,7 +112,8 @@ def add_train_command(sub: argparse._SubParsersAction) -> None:
     bench_train.add_argument("--seq", type=int, help="sequence length (default: the config's)")
     bench_train.add_argument("--steps", type=int, default=10, help="timed steps")
     bench_train.add_argument("--warmup", type=int, default=3)
-    bench_train.add_argument("--compile", action="store_true", help="torch.compile both models")
+    bench_train.add_argument("--compile", action=argparse.BooleanOptionalAction, default=None,
+                             help="torch.compile both models (default: the config's training.compile)")
     bench_train.add_argument("--timeout", type=float, default=1800, help="seconds each variant may take")
     bench_train.add_argument("--out", help="write the results as JSON here")
     bench_train.set_defaults(handler=cmd_bench_train)

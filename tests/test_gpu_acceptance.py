@@ -1,16 +1,17 @@
 """benchmarks/gpu_acceptance.py runs as is: its CPU smoke run (tiny shapes, no compile) writes one
 line per check and none fails. The GPU figures come from running it on a GPU (BENCHMARKS.md)."""
 
+import importlib.util
 import json
-import sys
 from pathlib import Path
 
 import pytest
 
 pytest.importorskip("transformers")
-sys.path.insert(0, str(Path(__file__).resolve().parent.parent / "benchmarks"))
-
-import gpu_acceptance  # noqa: E402
+_SCRIPT = Path(__file__).resolve().parent.parent / "benchmarks" / "gpu_acceptance.py"
+_spec = importlib.util.spec_from_file_location("gpu_acceptance", _SCRIPT)
+gpu_acceptance = importlib.util.module_from_spec(_spec)
+_spec.loader.exec_module(gpu_acceptance)
 
 
 @pytest.mark.slow
@@ -21,7 +22,7 @@ def test_cpu_smoke_run_writes_every_check(tmp_path):
     assert list(lines) == [name for name, _ in gpu_acceptance.CHECKS]
     assert not [name for name, line in lines.items() if "error" in line]
     assert lines["bf16_parity"]["top1_agreement"] == 1.0
-    assert lines["eager_layer_calls"]["eager_calls_per_step"] == [4, 4, 4]  # not compiled in the smoke run
+    assert lines["eager_layer_calls"]["eager_calls_per_step"] == [2, 2, 2]  # 2 layers, not compiled in the smoke run
     assert lines["stop_resume_export"]["max_loss_difference"] == 0.0
     assert lines["bench_train"]["ratio"] > 0 and lines["kernels"]["kernels"]["causal"]
 

@@ -162,6 +162,9 @@ class Stage:
     report: Callable[[Any], dict | None] | None = None
     #: extra lines for ``clearweb why`` about a document this stage removed
     explain: Callable[[dict, Any], list[str]] | None = None
+    #: a warning line for the end of a run, from the stage's outputs in the run directory (task logs
+    #: hold it too, but the terminal shows only errors from tasks), or None
+    warning: Callable[[Path], str | None] | None = None
 
 
 class BuildsStep(StrictModel):
