@@ -10,6 +10,7 @@ from rich.console import Console
 from rich.table import Table
 
 from clearweb.pipeline.core.errors import InputError
+from clearweb.pipeline.registry import STAGES
 from clearweb.pipeline.report_data import build_report
 from clearweb.pipeline.report_html import render_html
 
@@ -46,8 +47,6 @@ def funnel_lines(stages: list[dict]) -> list[str]:
 def print_funnel(run_dir: Path) -> None:
     """The end of a local run: the funnel, with the numbers report.json will hold."""
     from clearweb.pipeline.report_data import phase_rows
-    from clearweb.pipeline.registry import STAGES
-
     print("\n".join(funnel_lines(phase_rows(run_dir))), flush=True)
     for stage in STAGES:
         if stage.warning and (line := stage.warning(run_dir)):

@@ -472,3 +472,20 @@ def test_training_can_start_from_released_weights(shards, tmp_path, capsys):
     wrong.model.hidden_size = 32
     with pytest.raises(ValueError, match="training.init_from: .* has hidden_size 64, the model config 32"):
         train(wrong, log=lambda *_: None)
+
+
+@pytest.mark.slow
+def test_a_decoder_layer_compiles_whole_with_full_or_selective_checkpointing():
+    """fullgraph=True fails on any graph break: the checkpointing inside the layer compiles with
+    it (a break would leave part of each layer eager while the eager-call count stayed 0)."""
+    torch.manual_seed(0)
+    model = ApertusForCausalLM(tiny_config(num_hidden_layers=1))
+    layer = model.model.layers[0]
+    h = torch.randn(2, 16, 32, requires_grad=True)
+    cos, sin = model.model.rotary(torch.arange(16), torch.float32)
+    for mode in ("full", "selective"):
+        layer.checkpointing = mode
+        torch._dynamo.reset()
+        out = torch.compile(layer, fullgraph=True)(h, cos, sin)
+        out.sum().backward()
+        assert (out - layer.block(h, cos, sin)).abs().max() < 1e-5
