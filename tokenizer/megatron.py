@@ -23,6 +23,8 @@ import numpy as np
 from datatrove.data import DocumentsPipeline
 from datatrove.pipeline.base import PipelineStep
 
+from clearweb.tokenizer.bpe import largest_token_id
+
 INDEX_HEADER = b"MMIDIDX\x00\x00"
 INDEX_VERSION = 1
 DTYPE_CODES = {np.dtype(np.uint16): 8, np.dtype(np.int32): 4}
@@ -92,20 +94,21 @@ class MegatronShards(PipelineStep):
     name = "🧱 Megatron indexed datasets"
     stats_key = "megatron_shards"
 
-    def __init__(self, tokenized_folder: str, merged_folder: str, output_folder: str, vocab_size: int,
+    def __init__(self, tokenized_folder: str, merged_folder: str, output_folder: str, tokenizer_path: str,
                  discard_merged: bool = False):
-        """``discard_merged``: the merged .ds shards were only a way here (``format: megatron``)."""
+        """``tokenizer_path``: its largest id decides the token type (read when the task runs);
+        ``discard_merged``: the merged .ds shards were only a way here (``format: megatron``)."""
         super().__init__()
         self.tokenized_folder = tokenized_folder
         self.merged_folder = merged_folder
         self.output_folder = output_folder
-        self.vocab_size = vocab_size
+        self.tokenizer_path = tokenizer_path
         self.discard_merged = discard_merged
 
     def run(self, data: DocumentsPipeline = None, rank: int = 0, world_size: int = 1) -> DocumentsPipeline:
         for _ in data or ():  # the merger before this step does its work while it is drained
             pass
-        out, dtype = Path(self.output_folder), token_dtype(self.vocab_size)
+        out, dtype = Path(self.output_folder), token_dtype(largest_token_id(self.tokenizer_path) + 1)
         with self.track_time():
             for task, shards in task_shards(Path(self.tokenized_folder)).items():
                 write_indexed_dataset(out / "tasks" / f"{task:05d}", shards, dtype)

@@ -17,7 +17,6 @@ from pydantic import Field, field_validator, model_validator
 
 from clearweb.pipeline.core.settings import ExistingFile
 from clearweb.pipeline.core.stage import BuildsPhases, Phase, StageContext
-from clearweb.tokenizer.bpe import largest_token_id
 from clearweb.tokenizer.megatron import MegatronShards
 from clearweb.tokenizer.tekken import DEFAULT_VERSION, TEKKEN_VOCAB_SIZE, tekken_file
 from clearweb.tokenizer.tokenize_step import LanguageMixture, ShardTokenizer, TokenizerBesideShards
@@ -135,7 +134,7 @@ class TokenizeSettings(BuildsPhases):
                                              seed=self.seed, progress=False)]
             if self.format != "ds":
                 steps.append(MegatronShards(str(tokenized), str(merged), str(ctx.dirs.output / "megatron"),
-                                            vocab_size=largest_token_id(ctx.artifacts[TOKENIZER]) + 1,
+                                            str(ctx.artifacts[TOKENIZER]),
                                             discard_merged=self.format == "megatron"))
             steps.append(TokenizerBesideShards(str(ctx.artifacts[TOKENIZER]), str(ctx.dirs.output)))
             return steps

@@ -81,8 +81,7 @@ class ShardTokenizer(DocumentTokenizer):
     token_size = 4  # shadows datatrove's vocabulary-based choice
 
     def __init__(self, output_folder: str, tokenizer_path: str, counts_dir: str | None = None, **kwargs):
-        super().__init__(output_folder, tokenizer_name_or_path=f"sha256:{hash_path(Path(tokenizer_path))}",
-                         eos_token=None, **kwargs)
+        super().__init__(output_folder, tokenizer_name_or_path=tokenizer_path, eos_token=None, **kwargs)
         self.tokenizer_path = tokenizer_path
         self.counts_dir = counts_dir
 
@@ -94,6 +93,9 @@ class ShardTokenizer(DocumentTokenizer):
 
     def run(self, data: DocumentsPipeline, rank: int = 0, world_size: int = 1) -> DocumentsPipeline:
         self._rank = rank
+        # named by content in the shard metadata; hashed here, when the task runs (a Slurm job is
+        # built before the tokenizer it will use exists)
+        self.tokenizer_name_or_path = f"sha256:{hash_path(Path(self.tokenizer_path))}"
         return super().run(data, rank, world_size)
 
     def write_unshuffled(self, data: DocumentsPipeline, filename: str):
