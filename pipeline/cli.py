@@ -14,6 +14,7 @@ from pathlib import Path
 
 from clearweb.pipeline.core.console import console
 from clearweb.pipeline.core.errors import ClearwebError
+from clearweb.pipeline.manifest import add_manifest_commands
 from clearweb.pipeline.models_cli import add_models_commands
 from clearweb.pipeline.report_cli import add_report_commands
 from clearweb.pipeline.robots_cli import add_robots_commands
@@ -141,6 +142,7 @@ def build_parser() -> argparse.ArgumentParser:
     add_tokenizer_commands(sub)
     add_train_command(sub)
     add_report_commands(sub)
+    add_manifest_commands(sub)
     return parser
 
 

@@ -105,7 +105,10 @@ def test_demo_end_to_end(tmp_path, capsys):
     assert funnel == {s["name"]: (s["docs_in"], s["docs_out"],
                                   ", ".join(f"{k} {v:,}" for k, v in s["removed"].items()) or "-")
                       for s in report["stages"] if s["funnel"]}
-    assert re.search(r"tokenize: \d+ documents, \d+ tokens \(uint32\)", out)
+    assert re.search(r"tokenize: \d+ documents, \d+ tokens \(uint32\) in .*; Megatron-LM \.bin/\.idx in ", out)
+    megatron = tmp_path / "demo" / "run" / "tokenize" / "output" / "megatron"
+    tokens = next(s["tokens_out"] for s in report["stages"] if s["name"] == "tokenize")
+    assert (megatron / "train.bin").stat().st_size == 2 * tokens  # uint16: the demo tokenizer has 4,096 ids
     assert re.search(r"train: tiny Apertus, 30 steps on CPU, loss [\d.]+ -> [\d.]+", out)
     files = sorted(str(p) for p in (tmp_path / "demo" / "run" / "fetch" / "output").glob("*.parquet"))
     dataset = datasets.load_dataset("parquet", data_files=files, split="train",
@@ -131,7 +134,7 @@ def test_two_runs_give_byte_identical_outputs(tmp_path, capsys):
 
     def digest(run: Path) -> dict[str, str]:
         files = [p for stage in ("fetch", "robots", "language", "dedup", "quality", "compliance", "tokenize")
-                 for p in sorted((run / stage / "output").rglob("*")) if p.suffix in (".parquet", ".ds", ".index")]
+                 for p in sorted((run / stage / "output").rglob("*")) if p.suffix in (".parquet", ".ds", ".index", ".metadata", ".bin", ".idx")]
         return {str(p.relative_to(run)): hashlib.sha256(p.read_bytes()).hexdigest() for p in files}
 
     first, second = digest(tmp_path / "first" / "run"), digest(tmp_path / "second" / "run")

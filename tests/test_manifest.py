@@ -1,0 +1,42 @@
+"""RUN/manifest.json lists every output file with its sha256 and the lineage it came from;
+``clearweb verify`` recomputes it and names what changed."""
+
+import json
+
+from clearweb.pipeline.cli import main
+from clearweb.pipeline.core.hashing import hash_path
+from tests.test_lineage import full_run, robots_server  # noqa: F401  (fixtures)
+
+
+def test_manifest_verifies_and_names_a_changed_shard(full_run, capsys):  # noqa: F811
+    run, _ = full_run
+    assert main(["manifest", str(run)]) == 0
+    manifest = json.loads((run / "manifest.json").read_text())
+    assert set(manifest["stages"]) >= {"fetch", "robots", "language", "compliance", "tokenizer", "tokenize"}
+    tokenize = manifest["stages"]["tokenize"]
+    lineage = json.loads((run / "tokenize" / "lineage.json").read_text())
+    assert tokenize["fingerprint"] == lineage["fingerprint"]
+    # the tokenizer directly, the robots snapshot through robots -> language -> compliance
+    assert tokenize["depends_on"]["tokenizer"] == hash_path(run / "tokenizer" / "output" / "tokenizer.json")
+    assert tokenize["depends_on"]["robots_snapshot"] == manifest["stages"]["robots"]["depends_on"]["robots_snapshot"]
+    assert manifest["config"]["sha256"] == hash_path(run / "config.yaml")
+    shard = next(entry for entry in manifest["files"] if entry["path"].endswith(".ds"))
+    assert shard["sha256"] == hash_path(run / shard["path"]) and shard["stage"] == "tokenize"
+    capsys.readouterr()
+    assert main(["verify", str(run)]) == 0
+    assert f"verified: {len(manifest['files'])} files" in capsys.readouterr().out
+
+    path = run / shard["path"]
+    data = bytearray(path.read_bytes())
+    data[len(data) // 2] ^= 0x01
+    path.write_bytes(bytes(data))
+    assert main(["verify", str(run)]) == 1
+    captured = capsys.readouterr()
+    assert f"{path}: sha256 differs from the manifest's" in captured.out
+    assert "1 difference(s)" in captured.err
+
+
+def test_verify_without_a_manifest_is_one_line(tmp_path, capsys):
+    assert main(["verify", str(tmp_path)]) == 2
+    err = capsys.readouterr().err.strip().splitlines()
+    assert len(err) == 1 and "no manifest" in err[0] and "clearweb manifest" in err[0]
