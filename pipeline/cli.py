@@ -12,6 +12,7 @@ import sys
 from collections.abc import Sequence
 from pathlib import Path
 
+from clearweb.pipeline.card import add_card_command
 from clearweb.pipeline.core.console import console
 from clearweb.pipeline.core.errors import ClearwebError
 from clearweb.pipeline.manifest import add_manifest_commands
@@ -143,6 +144,7 @@ def build_parser() -> argparse.ArgumentParser:
     add_train_command(sub)
     add_report_commands(sub)
     add_manifest_commands(sub)
+    add_card_command(sub)
     return parser
 
 

@@ -40,3 +40,26 @@ def test_verify_without_a_manifest_is_one_line(tmp_path, capsys):
     assert main(["verify", str(tmp_path)]) == 2
     err = capsys.readouterr().err.strip().splitlines()
     assert len(err) == 1 and "no manifest" in err[0] and "clearweb manifest" in err[0]
+
+
+def test_dataset_card_header_is_what_the_hub_reads(full_run, capsys):  # noqa: F811
+    from huggingface_hub import DatasetCard
+
+    run, _ = full_run
+    assert main(["card", str(run)]) == 0
+    card = DatasetCard.load(run / "README.md")
+    data = card.data.to_dict()
+    labels = sorted(p.name for p in (run / "compliance" / "output").iterdir() if p.is_dir())
+    assert labels and data["language"] == sorted({label.split("_")[0] for label in labels} - {"und"})
+    assert [c["config_name"] for c in data["configs"]] == labels
+    for config in data["configs"]:
+        assert list(run.glob(config["data_files"][0]["path"]))
+    assert data["license"] == "other" and data["task_categories"] == ["text-generation"]
+    assert data["size_categories"] == ["n<1K"]
+    assert main(["report", str(run)]) == 0
+    report = json.loads((run / "report.json").read_text())
+    report_docs = next(s["docs_out"] for s in report["stages"] if s["name"] == "compliance")
+    documents = sum(int(line.split("|")[2].replace(",", "")) for line in card.text.split("## Languages")[1]
+                    .split("## Filtering")[0].splitlines() if line.startswith("| ") and "_" in line)
+    assert documents == report_docs
+    assert "## Compliance" in card.text and "robots.txt, applied retroactively" in card.text
