@@ -19,6 +19,7 @@ from clearweb.pipeline.manifest import add_manifest_commands
 from clearweb.pipeline.models_cli import add_models_commands
 from clearweb.pipeline.report_cli import add_report_commands
 from clearweb.pipeline.robots_cli import add_robots_commands
+from clearweb.pipeline.summary import add_summary_command
 from clearweb.pipeline.tokenizer_cli import add_tokenizer_commands
 from clearweb.pipeline.train_cli import add_train_command
 
@@ -145,6 +146,7 @@ def build_parser() -> argparse.ArgumentParser:
     add_report_commands(sub)
     add_manifest_commands(sub)
     add_card_command(sub)
+    add_summary_command(sub)
     return parser
 
 

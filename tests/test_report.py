@@ -207,3 +207,47 @@ def test_report_page_renders_in_a_browser_without_console_errors(run, tmp_path):
     assert done.returncode == 0, done.stderr[-2000:]
     assert shot.read_bytes()[:8] == b"\x89PNG\r\n\x1a\n" and shot.stat().st_size > 50_000
     assert not [line for line in done.stderr.splitlines() if ":CONSOLE" in line]  # INFO:CONSOLE:1] "..."
+
+
+def test_eu_training_content_summary_from_the_demo(run, tmp_path, capsys):
+    """Totals equal report.json's, the domain list equals the top 10% of domains by kept bytes
+    computed here from the Parquet, unknown answers are marked for the provider, and the Markdown
+    keeps the template's section order."""
+    import math
+    from collections import Counter
+
+    import pyarrow.parquet as pq
+
+    from clearweb.pipeline.summary import TO_COMPLETE
+
+    assert main(["report", str(run)]) == 0
+    report = json.loads((run / "report.json").read_text())
+    assert main(["summary", str(run), "--format", "json", "--out", str(tmp_path / "summary.json")]) == 0
+    summary = json.loads((tmp_path / "summary.json").read_text())
+    size = summary["1 General information"]["1.3 Modalities, overall training data size and other characteristics"]
+    stages = {s["name"]: s for s in report["stages"]}
+    assert sum(size["Tokens per language"].values()) == stages["tokenize"]["tokens_out"]
+    assert size["Tokens per language"] == report["sections"]["tokenize"]["per_language"]
+    assert sum(size["Documents per language"].values()) == stages["compliance"]["docs_out"]
+    assert size["Training data size"] == "Less than 1 billion tokens"
+    kept = Counter()
+    for path in (run / "compliance" / "output").rglob("*.parquet"):
+        for row in pq.read_table(path, columns=["domain", "text"]).to_pylist():
+            kept[row["domain"]] += len(row["text"].encode("utf-8"))
+    expected = sorted(kept.items(), key=lambda kv: (-kv[1], kv[0]))[:math.ceil(len(kept) * 0.10)]
+    listed = summary["2 List of data sources"]["2.3 Data crawled and scraped from online sources"][
+        "Summary of the most relevant domain names crawled"]
+    assert [(d["domain"], d["bytes"]) for d in listed["domains"]] == expected and listed["of_domains"] == len(kept)
+    identification = summary["1 General information"]["1.2 Model identification"]
+    assert identification["Date of placement of the model on the Union market"] == TO_COMPLETE
+    assert summary["1 General information"]["1.1 Provider identification"]["Provider name and contact details"] == TO_COMPLETE
+    measures = summary["3 Data processing aspects"][
+        "3.1 Respect of reservation of rights from text and data mining exception or limitation"]["Measures"]
+    assert measures["robots.txt"][0]["snapshot_date"] == report["sections"]["robots"]["snapshot_date"]
+    assert measures["Documents removed per signal"]["robots"] == stages["robots"]["removed"]["robots"]
+    capsys.readouterr()
+    assert main(["summary", str(run), "--provider", "Example AI, ai@example.org"]) == 0
+    markdown = capsys.readouterr().out
+    headings = [line.split()[1] for line in markdown.splitlines() if line.startswith("### ")]
+    assert headings == ["1.1", "1.2", "1.3", "2.1", "2.2", "2.3", "2.4", "2.5", "2.6", "3.1", "3.2", "3.3"]
+    assert "Example AI, ai@example.org" in markdown and TO_COMPLETE in markdown
