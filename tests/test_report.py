@@ -251,3 +251,20 @@ def test_eu_training_content_summary_from_the_demo(run, tmp_path, capsys):
     headings = [line.split()[1] for line in markdown.splitlines() if line.startswith("### ")]
     assert headings == ["1.1", "1.2", "1.3", "2.1", "2.2", "2.3", "2.4", "2.5", "2.6", "3.1", "3.2", "3.3"]
     assert "Example AI, ai@example.org" in markdown and TO_COMPLETE in markdown
+
+
+def test_verify_passes_on_the_demo_and_names_a_changed_shard(run, capsys):
+    assert main(["manifest", str(run)]) == 0
+    assert main(["verify", str(run)]) == 0
+    assert "verified:" in capsys.readouterr().out
+    shard = sorted((run / "tokenize" / "output").glob("*.ds"))[0]
+    original = shard.read_bytes()
+    changed = bytearray(original)
+    changed[7] ^= 0xFF
+    shard.write_bytes(bytes(changed))
+    try:
+        assert main(["verify", str(run)]) == 1
+        assert f"{shard}: sha256 differs from the manifest's" in capsys.readouterr().out
+    finally:
+        shard.write_bytes(original)
+    assert main(["verify", str(run)]) == 0
