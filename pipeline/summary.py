@@ -58,16 +58,21 @@ class RunFacts:
         self.sections = report["sections"]
         self.stage = final_document_stage(self.run_dir)
         output = self.run_dir / self.stage / "output"
-        self.partitions = label_partitions(output)
+        # documents per language label; a run without a language stage has one unlabelled partition
+        self.partitions = label_partitions(output) or {"und": {
+            "documents": sum(pq.ParquetFile(path).metadata.num_rows for path in output.glob("*.parquet")), "bytes": 0}}
         self.tokens = dict((self.sections.get("tokenize") or {}).get("per_language", {}))
         self.domain_bytes: Counter[str] = Counter()
         dates: list[str] = []
         for path in sorted(output.rglob("*.parquet")):
-            table = pq.read_table(path, columns=["domain", "text", "fetch_date"])
+            names = pq.ParquetFile(path).schema_arrow.names  # documents read from Parquet may lack some
+            table = pq.read_table(path, columns=[c for c in ("domain", "text", "fetch_date") if c in names])
             lengths = pc.binary_length(pc.cast(table["text"], "binary")).to_pylist()
-            for domain, length in zip(table["domain"].to_pylist(), lengths, strict=True):
+            domains = table["domain"].to_pylist() if "domain" in names else [None] * len(lengths)
+            for domain, length in zip(domains, lengths, strict=True):
                 self.domain_bytes[domain or "(no domain)"] += length or 0
-            dates += [d for d in table["fetch_date"].to_pylist() if d]
+            if "fetch_date" in names:
+                dates += [d for d in table["fetch_date"].to_pylist() if d]
         self.first_date, self.last_date = (min(dates), max(dates)) if dates else (None, None)
         fetch = read_lineage(self.run_dir / "fetch") or {}
         self.inputs = fetch.get("inputs") or []

@@ -63,3 +63,17 @@ def test_dataset_card_header_is_what_the_hub_reads(full_run, capsys):  # noqa: F
                     .split("## Filtering")[0].splitlines() if line.startswith("| ") and "_" in line)
     assert documents == report_docs
     assert "## Compliance" in card.text and "robots.txt, applied retroactively" in card.text
+
+
+def test_summary_of_a_run_without_language_stage_or_warc_dates(tmp_path, capsys):
+    """Documents read from Parquet without fetch_date or domain, no language partitions: the totals
+    still come out, and the dates are left to the provider."""
+    from clearweb.pipeline.summary import TO_COMPLETE
+    from tests.test_megatron_shards import TEXTS, run_tokenize
+
+    run, _ = run_tokenize(tmp_path, "plain", "{vocab_size: 1500}", "{}")
+    assert main(["summary", str(run), "--format", "json", "--out", str(tmp_path / "s.json")]) == 0
+    size = json.loads((tmp_path / "s.json").read_text())["1 General information"][
+        "1.3 Modalities, overall training data size and other characteristics"]
+    assert size["Documents per language"] == {"und": sum(len(texts) for texts in TEXTS.values())}
+    assert size["Latest date of data acquisition/collection"] == TO_COMPLETE
