@@ -42,7 +42,7 @@ import yaml
 
 from clearweb.model.ademamix import AdEMAMix, parameter_groups
 from clearweb.model.bench import bench_train
-from clearweb.model.modeling import ApertusForCausalLM, chunked_cross_entropy, document_attention
+from clearweb.model.modeling import ApertusForCausalLM, attend, chunked_cross_entropy, document_mask
 from clearweb.model.train_config import TrainConfig
 from clearweb.model.trainer import Distributed, build_model, compute_loss, peak_flops, train
 
@@ -106,7 +106,7 @@ def check_kernels(sizes: Sizes) -> dict:
     names = {}
     for label, run in (("causal", lambda: torch.nn.functional.scaled_dot_product_attention(
                             q, k, v, is_causal=True, enable_gqa=True)),
-                       ("documents", lambda: document_attention(q, k, v, documents, enable_gqa=True))):
+                       ("documents", lambda: attend(q, k, v, document_mask(documents), enable_gqa=True))):
         run()  # compile / warm up outside the profile
         with profile(activities=activities) as trace:
             run()

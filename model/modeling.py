@@ -101,28 +101,38 @@ def documents_from_eos(input_ids: torch.Tensor, eos_id: int) -> torch.Tensor:
 _compiled_flex = None
 
 
-def document_attention(q: torch.Tensor, k: torch.Tensor, v: torch.Tensor, document_ids: torch.Tensor,
-                       enable_gqa: bool, flex: bool | None = None) -> torch.Tensor:
-    """Causal attention within documents. q (B, H, S, D), k/v (B, Hkv, S, D), document_ids (B, S).
-    ``flex``: FlexAttention (default on GPU, compiled there; eager elsewhere, a reference)."""
-    if q.is_cuda if flex is None else flex:
-        from torch.nn.attention.flex_attention import create_block_mask, flex_attention
-
-        global _compiled_flex
-        if q.is_cuda and _compiled_flex is None:
-            _compiled_flex = torch.compile(flex_attention)  # the fused kernel
-        kernel = _compiled_flex if q.is_cuda else flex_attention
+def document_mask(document_ids: torch.Tensor, flex: bool | None = None):
+    """What keeps attention causal and within documents, built once per forward for every layer:
+    a FlexAttention ``BlockMask`` (``flex``; the default on GPU, where blocks across documents are
+    skipped), else a dense (B, 1, S, S) boolean mask for SDPA (CPU: nothing is fast there)."""
+    length = document_ids.shape[-1]
+    if document_ids.is_cuda if flex is None else flex:
+        from torch.nn.attention.flex_attention import create_block_mask
 
         def same_document_causal(b, h, q_index, kv_index):
             return (q_index >= kv_index) & (document_ids[b, q_index] == document_ids[b, kv_index])
 
-        length = q.shape[-2]
-        block_mask = create_block_mask(same_document_causal, q.shape[0], None, length, length, device=q.device)
-        return kernel(q, k, v, block_mask=block_mask, enable_gqa=enable_gqa)
-    length = q.shape[-2]
-    causal = torch.ones(length, length, dtype=torch.bool, device=q.device).tril()
-    mask = causal & (document_ids[:, :, None] == document_ids[:, None, :])  # (B, S, S)
-    return F.scaled_dot_product_attention(q, k, v, attn_mask=mask[:, None], enable_gqa=enable_gqa)
+        return create_block_mask(same_document_causal, document_ids.shape[0], None, length, length,
+                                 device=document_ids.device)
+    causal = torch.ones(length, length, dtype=torch.bool, device=document_ids.device).tril()
+    return (causal & (document_ids[:, :, None] == document_ids[:, None, :]))[:, None]
+
+
+def attend(q: torch.Tensor, k: torch.Tensor, v: torch.Tensor, mask, enable_gqa: bool) -> torch.Tensor:
+    """Causal attention, q (B, H, S, D), k/v (B, Hkv, S, D): over the whole row (``mask`` None),
+    or as ``document_mask`` says (a dense mask through SDPA, a BlockMask through FlexAttention,
+    compiled on GPU; eager FlexAttention elsewhere is its reference implementation)."""
+    if mask is None:
+        return F.scaled_dot_product_attention(q, k, v, is_causal=True, enable_gqa=enable_gqa)
+    if isinstance(mask, torch.Tensor):
+        return F.scaled_dot_product_attention(q, k, v, attn_mask=mask, enable_gqa=enable_gqa)
+    from torch.nn.attention.flex_attention import flex_attention
+
+    global _compiled_flex
+    if q.is_cuda and _compiled_flex is None:
+        _compiled_flex = torch.compile(flex_attention)  # the fused kernel
+    kernel = _compiled_flex if q.is_cuda else flex_attention
+    return kernel(q, k, v, block_mask=mask, enable_gqa=enable_gqa)
 
 
 def rotate_half(x: torch.Tensor) -> torch.Tensor:
@@ -141,18 +151,13 @@ class Attention(nn.Module):
         self.q_norm = RMSNorm(self.head_dim, config.rms_norm_eps)
         self.k_norm = RMSNorm(self.head_dim, config.rms_norm_eps)
 
-    def forward(self, x: torch.Tensor, cos: torch.Tensor, sin: torch.Tensor,
-                document_ids: torch.Tensor | None = None) -> torch.Tensor:
+    def forward(self, x: torch.Tensor, cos: torch.Tensor, sin: torch.Tensor, mask=None) -> torch.Tensor:
         batch, length, _ = x.shape
         q = self.q_norm(self.q_proj(x).view(batch, length, self.heads, self.head_dim).transpose(1, 2))
         k = self.k_norm(self.k_proj(x).view(batch, length, self.kv_heads, self.head_dim).transpose(1, 2))
         v = self.v_proj(x).view(batch, length, self.kv_heads, self.head_dim).transpose(1, 2)
         q, k = q * cos + rotate_half(q) * sin, k * cos + rotate_half(k) * sin  # cos/sin (S, D) or (B, 1, S, D)
-        gqa = self.kv_heads != self.heads
-        if document_ids is None:
-            out = F.scaled_dot_product_attention(q, k, v, is_causal=True, enable_gqa=gqa)
-        else:
-            out = document_attention(q, k, v, document_ids, gqa)
+        out = attend(q, k, v, mask, enable_gqa=self.kv_heads != self.heads)
         return self.o_proj(out.transpose(1, 2).reshape(batch, length, -1))
 
 
@@ -195,8 +200,8 @@ class DecoderLayer(nn.Module):
         #: layer compiles its checkpointing with it
         self.checkpointing: str | None = None
 
-    def forward(self, h: torch.Tensor, cos: torch.Tensor, sin: torch.Tensor,
-                document_ids: torch.Tensor | None = None) -> torch.Tensor:
+    def forward(self, h: torch.Tensor, cos: torch.Tensor, sin: torch.Tensor, mask=None) -> torch.Tensor:
+        """``mask``: None (causal over the row) or ``document_mask``'s, shared by all layers."""
         if not torch.compiler.is_compiling():  # counts calls that run this Python: a compiled layer should not
             self.eager_calls += 1
         if self.checkpointing and self.training:
@@ -206,12 +211,11 @@ class DecoderLayer(nn.Module):
 
             context = ({"context_fn": partial(create_selective_checkpoint_contexts, _save_matmuls)}
                        if self.checkpointing == "selective" else {})
-            return checkpoint(self.block, h, cos, sin, document_ids, use_reentrant=False, **context)
-        return self.block(h, cos, sin, document_ids)
+            return checkpoint(self.block, h, cos, sin, mask, use_reentrant=False, **context)
+        return self.block(h, cos, sin, mask)
 
-    def block(self, h: torch.Tensor, cos: torch.Tensor, sin: torch.Tensor,
-              document_ids: torch.Tensor | None = None) -> torch.Tensor:
-        h = h + self.self_attn(self.attention_layernorm(h), cos, sin, document_ids)
+    def block(self, h: torch.Tensor, cos: torch.Tensor, sin: torch.Tensor, mask=None) -> torch.Tensor:
+        h = h + self.self_attn(self.attention_layernorm(h), cos, sin, mask)
         return h + self.mlp(self.feedforward_layernorm(h))
 
 
@@ -240,8 +244,9 @@ class ApertusModel(nn.Module):
             position_ids = (document_positions(document_ids) if document_ids is not None
                             else torch.arange(input_ids.shape[1], device=input_ids.device))
         cos, sin = self.rotary(position_ids, h.dtype)
+        mask = document_mask(document_ids) if document_ids is not None else None
         for layer in self.layers:
-            h = layer(h, cos, sin, document_ids)
+            h = layer(h, cos, sin, mask)
         return self.norm(h)
 
 

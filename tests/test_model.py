@@ -274,7 +274,7 @@ def test_document_masking_makes_each_packed_document_see_only_itself():
     """Logits of the second document of a packed row equal the logits of that document alone
     (positions restart, attention does not cross the boundary), on the dense CPU path and through
     FlexAttention's block mask (run eagerly here: the reference implementation)."""
-    from clearweb.model.modeling import document_attention, documents_from_eos
+    from clearweb.model.modeling import attend, document_mask, documents_from_eos
 
     torch.manual_seed(0)
     config = tiny_config()
@@ -292,9 +292,9 @@ def test_document_masking_makes_each_packed_document_see_only_itself():
     assert (masked[:, :6] - model(first)).abs().max() < 1e-5
     assert (unmasked[:, 6:] - alone).abs().max() > 1e-3  # without the mask the second document sees the first
     q, k, v = torch.randn(1, 4, 14, 8), torch.randn(1, 2, 14, 8), torch.randn(1, 2, 14, 8)
-    dense = document_attention(q, k, v, documents, enable_gqa=True, flex=False)
+    dense = attend(q, k, v, document_mask(documents, flex=False), enable_gqa=True)
     with pytest.warns(UserWarning):  # eager flex: unfused, fine for a check
-        flex = document_attention(q, k, v, documents, enable_gqa=True, flex=True)
+        flex = attend(q, k, v, document_mask(documents, flex=True), enable_gqa=True)
     assert (dense - flex).abs().max() < 1e-5
 
 
