@@ -12,7 +12,7 @@ error in one line and the next one runs), so a run cut short still leaves what i
    cross-entropy against full fp32 logits;
 5. ``optimizer_step``: AdEMAMix step time against fused AdamW on a 1B model's parameters;
 6. ``eager_layer_calls``: decoder-layer calls that ran eagerly with FSDP2 + compile + activation
-   checkpointing (one-process group): 0 expected;
+   checkpointing + document masking (one-process group), and dynamo's graph breaks: 0 expected;
 7. ``stop_resume_export``: train, stop, resume on the GPU; the resumed losses against an
    uninterrupted run; the HF export loaded by transformers;
 8. ``bench_train``: `clearweb bench train` at 1B / seq 4096 / bf16, both compiled: tokens/s, MFU,
@@ -201,22 +201,26 @@ def check_eager_layer_calls(sizes: Sizes) -> dict:
         port = probe.getsockname()[1]
     dist.init_process_group("nccl" if sizes.device.type == "cuda" else "gloo", rank=0, world_size=1,
                             init_method=f"tcp://127.0.0.1:{port}")
-    settings = sizes.train_config(compile=sizes.compile, activation_checkpointing=True).training
-    config = sizes.train_config().model.to_config()
-    env = Distributed()
-    model = build_model(config, settings, env, bf16=sizes.bf16, shard=True)
-    optimizer = AdEMAMix(parameter_groups(model, 0.1), lr=1e-4, warmup_steps=10)
-    calls = []
-    for _ in range(3):
-        batch = torch.randint(4, config.vocab_size, (1, min(sizes.seq, 2048) + 1), device=sizes.device)
-        before = sum(layer.eager_calls for layer in model.model.layers)
-        loss, _ = compute_loss(model, batch, config, settings, lambda: autocast(sizes))
-        loss.backward()
-        optimizer.step()
-        optimizer.zero_grad()
-        calls.append(sum(layer.eager_calls for layer in model.model.layers) - before)
-    dist.destroy_process_group()
-    return {"compiled": sizes.compile, "layers": config.num_hidden_layers, "eager_calls_per_step": calls}
+    try:
+        settings = sizes.train_config(compile=sizes.compile, activation_checkpointing=True).training
+        config = sizes.train_config().model.to_config()
+        model = build_model(config, settings, Distributed(), bf16=sizes.bf16, shard=True)
+        optimizer = AdEMAMix(parameter_groups(model, 0.1), lr=1e-4, warmup_steps=10)
+        calls, breaks = [], sum(torch._dynamo.utils.counters["graph_break"].values())
+        for _ in range(3):
+            batch = torch.randint(4, config.vocab_size, (1, min(sizes.seq, 2048) + 1), device=sizes.device)
+            batch[:, ::997] = config.eos_token_id  # several documents per row: the document mask is used
+            before = sum(layer.eager_calls for layer in model.model.layers)
+            loss, _ = compute_loss(model, batch, config, settings, lambda: autocast(sizes))
+            loss.backward()
+            optimizer.step()
+            optimizer.zero_grad()
+            calls.append(sum(layer.eager_calls for layer in model.model.layers) - before)
+        breaks = sum(torch._dynamo.utils.counters["graph_break"].values()) - breaks
+    finally:
+        dist.destroy_process_group()
+    return {"compiled": sizes.compile, "layers": config.num_hidden_layers, "eager_calls_per_step": calls,
+            "graph_breaks": breaks}
 
 
 def write_shards(folder: Path, vocab: int, tokens: int) -> None:

@@ -104,7 +104,8 @@ class ShardBatches:
             yield batch
 
     def state_dict(self) -> dict[str, int]:
-        return {"seed": self.seed, "next_batch": self.next_batch, "world_size": self.world_size}
+        return {"seed": self.seed, "next_batch": self.next_batch, "world_size": self.world_size,
+                "seq_len": self.seq_len, "batch_size": self.batch_size}
 
     def load_state_dict(self, state: dict[str, int], allow_reshard: bool = False) -> None:
         """Continue where the checkpoint stopped. Another world size would assign other windows to
@@ -112,6 +113,9 @@ class ShardBatches:
         the same number of windows read, in the new order."""
         if state["seed"] != self.seed:
             raise ValueError(f"checkpoint was written with data seed {state['seed']}, not {self.seed}")
+        for key, value in (("seq_len", self.seq_len), ("batch_size", self.batch_size)):
+            if state.get(key, value) != value:  # the windows, or the batches, would be other ones
+                raise ValueError(f"checkpoint was written with {key} {state[key]}, this run has {value}")
         written_by = int(state.get("world_size", self.world_size))
         if written_by != self.world_size and not allow_reshard:
             raise ValueError(f"checkpoint was written by {written_by} processes, this run has {self.world_size}: "

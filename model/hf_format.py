@@ -37,6 +37,8 @@ def save_hf(state: dict[str, torch.Tensor], config: ApertusConfig, folder: str |
             size = 0
         shards[-1][name] = tensor
         size += nbytes
+    for stale in [folder / SINGLE_FILE, folder / INDEX_FILE, *folder.glob("model-*-of-*.safetensors")]:
+        stale.unlink(missing_ok=True)  # loaders prefer an index: an old one would name old shards
     if len(shards) == 1:
         save_file(shards[0], str(folder / SINGLE_FILE), metadata={"format": "pt"})
     else:

@@ -112,8 +112,9 @@ def document_mask(document_ids: torch.Tensor, flex: bool | None = None):
         def same_document_causal(b, h, q_index, kv_index):
             return (q_index >= kv_index) & (document_ids[b, q_index] == document_ids[b, kv_index])
 
+        # compiled, the mask is built block by block; eagerly it would materialise B x S x S first
         return create_block_mask(same_document_causal, document_ids.shape[0], None, length, length,
-                                 device=document_ids.device)
+                                 device=document_ids.device, _compile=document_ids.is_cuda)
     causal = torch.ones(length, length, dtype=torch.bool, device=document_ids.device).tril()
     return (causal & (document_ids[:, :, None] == document_ids[:, None, :]))[:, None]
 
@@ -128,11 +129,12 @@ def attend(q: torch.Tensor, k: torch.Tensor, v: torch.Tensor, mask, enable_gqa: 
         return F.scaled_dot_product_attention(q, k, v, attn_mask=mask, enable_gqa=enable_gqa)
     from torch.nn.attention.flex_attention import flex_attention
 
+    if torch.compiler.is_compiling() or not q.is_cuda:  # inside a compiled layer the graph fuses it
+        return flex_attention(q, k, v, block_mask=mask, enable_gqa=enable_gqa)
     global _compiled_flex
-    if q.is_cuda and _compiled_flex is None:
-        _compiled_flex = torch.compile(flex_attention)  # the fused kernel
-    kernel = _compiled_flex if q.is_cuda else flex_attention
-    return kernel(q, k, v, block_mask=mask, enable_gqa=enable_gqa)
+    if _compiled_flex is None:  # an eager model on GPU: the fused kernel compiled once
+        _compiled_flex = torch.compile(flex_attention)
+    return _compiled_flex(q, k, v, block_mask=mask, enable_gqa=enable_gqa)
 
 
 def rotate_half(x: torch.Tensor) -> torch.Tensor:
@@ -184,7 +186,8 @@ _MATMULS = {torch.ops.aten.mm.default, torch.ops.aten.addmm.default, torch.ops.a
             torch.ops.aten._scaled_dot_product_flash_attention.default,
             torch.ops.aten._scaled_dot_product_efficient_attention.default,
             torch.ops.aten._scaled_dot_product_cudnn_attention.default,
-            torch.ops.aten._scaled_dot_product_flash_attention_for_cpu.default}
+            torch.ops.aten._scaled_dot_product_flash_attention_for_cpu.default,
+            torch.ops.higher_order.flex_attention}
 
 
 class DecoderLayer(nn.Module):
@@ -284,7 +287,7 @@ class ApertusForCausalLM(nn.Module):
         """Normal(0, initializer_range) for every matrix and the embedding, as Megatron's
         init_method_std, except the projections that write into the residual stream (o_proj,
         down_proj): std / sqrt(2 * layers), so the residual's variance does not grow with depth.
-        Norm weights 1, xIELU alphas at their initial values, the padding row 0, the RoPE
+        Norm weights 1, xIELU alphas at their initial values, the RoPE
         frequencies computed: everything, so a model built on the meta device and moved with
         ``to_empty`` (the trainer's way, sharded or not) is complete after this."""
         self.model.inv_freq.copy_(rope_inverse_frequencies(self.config))
@@ -299,8 +302,6 @@ class ApertusForCausalLM(nn.Module):
         for layer in self.model.layers:
             for projection in (layer.self_attn.o_proj, layer.mlp.down_proj):
                 nn.init.normal_(projection.weight, std=std / math.sqrt(2 * self.config.num_hidden_layers))
-        if self.config.pad_token_id is not None:
-            self.model.embed_tokens.weight[self.config.pad_token_id].zero_()
 
     def forward(self, input_ids: torch.Tensor, position_ids: torch.Tensor | None = None,
                 document_ids: torch.Tensor | None = None, labels: torch.Tensor | None = None,

@@ -77,7 +77,10 @@ class Training(Strict):
     activation_checkpointing: bool | Literal["full", "selective"] = Field(
         False, description="true/full: recompute each layer in backward; selective: keep matmul and attention "
         "outputs, recompute the rest")
-    shard_within_node: bool = Field(False, description="HSDP: shard parameters within a node, replicate across nodes")
+    shard_within_node: bool = Field(False, description="HSDP: shard parameters within a node, replicate across "
+                                    "nodes; gradients cross nodes once per step")
+    defer_gradient_sync: bool = Field(False, description="FSDP: reduce-scatter gradients after the last micro-batch "
+                                      "only; each rank then holds unsharded gradients (the model's size) meanwhile")
     loss_chunk_tokens: int = Field(2048, ge=1, description="positions per cross-entropy chunk: fp32 logits "
                                    "exist for one chunk at a time")
     document_masking: bool = Field(True, description="attention within documents and positions restarting "

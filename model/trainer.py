@@ -240,13 +240,13 @@ def init_from(model, config: ApertusConfig, folder: str, env: Distributed) -> No
     the files and the shards are sent to every rank."""
     from torch.distributed.checkpoint.state_dict import StateDictOptions, set_model_state_dict
 
-    saved, state = load_hf(folder) if env.main else (None, {})
-    if env.main:
-        for key in ("vocab_size", "hidden_size", "intermediate_size", "num_hidden_layers", "num_attention_heads",
-                    "num_key_value_heads"):
-            if getattr(saved, key) != getattr(config, key):
-                raise ValueError(f"training.init_from: {folder} has {key} {getattr(saved, key)}, the model config "
-                                 f"{getattr(config, key)}")
+    saved = ApertusConfig.from_json(Path(folder) / "config.json")  # every rank checks (and raises) alike
+    for key in ("vocab_size", "hidden_size", "intermediate_size", "num_hidden_layers", "num_attention_heads",
+                "num_key_value_heads", "rope_theta", "rope_scaling", "rms_norm_eps"):
+        if getattr(saved, key) != getattr(config, key):
+            raise ValueError(f"training.init_from: {folder} has {key} {getattr(saved, key)}, the model config "
+                             f"{getattr(config, key)}")
+    state = load_hf(folder)[1] if env.main else {}
     set_model_state_dict(model, state, options=StateDictOptions(full_state_dict=True,
                                                                 broadcast_from_rank0=env.world_size > 1))
 
@@ -265,6 +265,7 @@ def train(train_config: TrainConfig, stop_after: int | None = None, log=print,
     out.mkdir(parents=True, exist_ok=True)
     use_bf16 = settings.precision == "bf16" or (settings.precision == "auto" and env.device.type == "cuda")
     model = build_model(config, settings, env, bf16=use_bf16)
+    sharded = env.world_size > 1
     ademamix = settings.ademamix
     optimizer = AdEMAMix(parameter_groups(model, settings.weight_decay), lr=settings.lr,
                          betas=(ademamix.beta1, ademamix.beta2, ademamix.beta3), alpha=ademamix.alpha,
@@ -300,8 +301,11 @@ def train(train_config: TrainConfig, stop_after: int | None = None, log=print,
         step_loss = torch.zeros((), device=env.device)
         dropped = torch.zeros((), device=env.device)
         for micro in range(settings.grad_accum):
-            if env.world_size > 1:  # reduce-scatter gradients once per step, after the last micro-batch
-                model.set_requires_gradient_sync(micro == settings.grad_accum - 1)
+            last = micro == settings.grad_accum - 1
+            if sharded and settings.shard_within_node:  # HSDP: the cross-node all-reduce once per step
+                model.set_requires_all_reduce(last)
+            elif sharded and settings.defer_gradient_sync:  # unsharded gradients kept until the last one
+                model.set_requires_gradient_sync(last)
             loss, goldfish_share = compute_loss(model, next(batches).to(env.device), config, settings, autocast)
             (loss / settings.grad_accum).backward()
             step_loss += loss.detach() / settings.grad_accum

@@ -136,10 +136,10 @@ srun {shlex.quote(python)} -m torch.distributed.run --nnodes="$SLURM_NNODES" --n
     --rdzv_id="$SLURM_JOB_ID" --rdzv_backend=c10d --rdzv_endpoint="$RDZV_ENDPOINT" \\
     -m clearweb.pipeline.cli train {shlex.quote(str(Path(config_path).resolve()))} {sets} &
 srun_pid=$!
-while :; do  # a trapped signal ends `wait` early: wait again until srun has ended
-    wait "$srun_pid" && status=0 || status=$?
-    kill -0 "$srun_pid" 2>/dev/null || break
+while kill -0 "$srun_pid" 2>/dev/null; do  # a trapped signal ends `wait` early: wait until srun has ended
+    wait "$srun_pid" || true
 done
+wait "$srun_pid" && status=0 || status=$?
 exit "$status"
 """
 

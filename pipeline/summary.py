@@ -65,14 +65,16 @@ class RunFacts:
         self.domain_bytes: Counter[str] = Counter()
         dates: list[str] = []
         for path in sorted(output.rglob("*.parquet")):
-            names = pq.ParquetFile(path).schema_arrow.names  # documents read from Parquet may lack some
-            table = pq.read_table(path, columns=[c for c in ("domain", "text", "fetch_date") if c in names])
-            lengths = pc.binary_length(pc.cast(table["text"], "binary")).to_pylist()
-            domains = table["domain"].to_pylist() if "domain" in names else [None] * len(lengths)
-            for domain, length in zip(domains, lengths, strict=True):
-                self.domain_bytes[domain or "(no domain)"] += length or 0
-            if "fetch_date" in names:
-                dates += [d for d in table["fetch_date"].to_pylist() if d]
+            parquet = pq.ParquetFile(path)
+            names = parquet.schema_arrow.names  # documents read from Parquet may lack some
+            columns = [c for c in ("domain", "text", "fetch_date") if c in names]
+            for batch in parquet.iter_batches(batch_size=8192, columns=columns):
+                lengths = pc.binary_length(pc.cast(batch.column("text"), "binary")).to_pylist()
+                domains = batch.column("domain").to_pylist() if "domain" in names else [None] * len(lengths)
+                for domain, length in zip(domains, lengths, strict=True):
+                    self.domain_bytes[domain or "(no domain)"] += length or 0
+                if "fetch_date" in names:
+                    dates += [d for d in batch.column("fetch_date").to_pylist() if d]
         self.first_date, self.last_date = (min(dates), max(dates)) if dates else (None, None)
         fetch = read_lineage(self.run_dir / "fetch") or {}
         self.inputs = fetch.get("inputs") or []

@@ -26,6 +26,11 @@ def test_manifest_verifies_and_names_a_changed_shard(full_run, capsys):  # noqa:
     assert main(["verify", str(run)]) == 0
     assert f"verified: {len(manifest['files'])} files" in capsys.readouterr().out
 
+    (run / "erasures.jsonl").write_text(json.dumps({"date": "2000-01-01T00:00:00Z"}) + "\n"
+                                        + json.dumps({"date": "2999-01-01T00:00:00Z", "reason": "takedown"}) + "\n")
+    assert main(["verify", str(run)]) == 0  # erasures are reported, not failures
+    assert "1 erasure(s) recorded" in capsys.readouterr().out  # the one after the manifest
+
     path = run / shard["path"]
     data = bytearray(path.read_bytes())
     data[len(data) // 2] ^= 0x01
