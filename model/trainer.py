@@ -41,7 +41,10 @@ from clearweb.model.modeling import ApertusForCausalLM, documents_from_eos
 from clearweb.model.schedule import wsd_lr
 from clearweb.model.train_config import TrainConfig
 
-PEAK_BF16_FLOPS = {"H100": 989e12, "H200": 989e12, "GH200": 989e12, "A100": 312e12}
+#: dense bf16 peak per device (no sparsity), by a part of the name torch reports; the first match
+#: wins, so the variants come before their family name
+PEAK_BF16_FLOPS = (("H100 NVL", 835e12), ("H100 PCIe", 756e12), ("H200 NVL", 835e12), ("GH200", 989e12),
+                   ("H100", 989e12), ("H200", 989e12), ("B200", 2250e12), ("A100", 312e12), ("MI300X", 1307e12))
 
 
 @dataclass
@@ -88,13 +91,20 @@ def flops_per_token(config: ApertusConfig, seq_len: int) -> float:
     return 6 * n + 12 * config.num_hidden_layers * config.hidden_size * seq_len
 
 
-def peak_flops(configured: float | None) -> float | None:
+def peak_flops(configured: float | None, device_name: str | None = None) -> float | None:
+    """``training.peak_flops`` when set, else the device's dense bf16 peak; None (no MFU) on CPU or
+    on a GPU the table does not know, which one warning line says."""
     if configured:
         return configured
-    if not torch.cuda.is_available():
-        return None
-    name = torch.cuda.get_device_name()
-    return next((value for key, value in PEAK_BF16_FLOPS.items() if key in name), None)
+    if device_name is None:
+        if not torch.cuda.is_available():
+            return None
+        device_name = torch.cuda.get_device_name()
+    peak = next((value for key, value in PEAK_BF16_FLOPS if key in device_name), None)
+    if peak is None:
+        warnings.warn(f"no bf16 peak known for {device_name!r}: MFU is not computed; set training.peak_flops",
+                      stacklevel=2)
+    return peak
 
 
 class Distributed:
@@ -251,6 +261,17 @@ def init_from(model, config: ApertusConfig, folder: str, env: Distributed) -> No
                                                                 broadcast_from_rank0=env.world_size > 1))
 
 
+def truncate_metrics(path: Path, step: int) -> None:
+    """Keep the lines of steps up to ``step``: a run resumed from there writes the later ones again
+    (a crash after the checkpoint leaves steps the resumed run repeats)."""
+    if not path.is_file():
+        return
+    lines = [line for line in path.read_text().splitlines() if line.strip()]
+    kept = [line for line in lines if json.loads(line)["step"] <= step]
+    if len(kept) != len(lines):
+        path.write_text("".join(line + "\n" for line in kept))
+
+
 def train(train_config: TrainConfig, stop_after: int | None = None, log=print,
           allow_reshard: bool = False) -> TrainResult:
     """Train, resuming from the latest checkpoint in out_dir; ``stop_after`` ends this invocation
@@ -285,6 +306,8 @@ def train(train_config: TrainConfig, stop_after: int | None = None, log=print,
     autocast = (lambda: torch.autocast(env.device.type, dtype=torch.bfloat16)) if use_bf16 else nullcontext
     tokens_per_device = settings.micro_batch_size * settings.grad_accum * settings.seq_len
     flops, peak = flops_per_token(config, settings.seq_len), peak_flops(settings.peak_flops)
+    if env.main:
+        truncate_metrics(out / "metrics.jsonl", start)
     metrics = open(out / "metrics.jsonl", "a") if env.main else None
     batches = iter(data)
     layers = list(model.model.layers)

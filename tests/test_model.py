@@ -505,3 +505,37 @@ def test_a_decoder_layer_compiles_whole_with_full_or_selective_checkpointing():
                 out = torch.compile(layer, fullgraph=True)(h, cos, sin, mask)
         expected = layer.block(h, cos, sin, document_mask(documents, flex=False) if mask is not None else None)
         assert (out - expected).abs().max() < 1e-5, (mode, mask is not None)
+
+
+@pytest.mark.parametrize("name, peak", [
+    ("NVIDIA H100 80GB HBM3", 989e12), ("NVIDIA H100 PCIe", 756e12), ("NVIDIA H100 NVL", 835e12),
+    ("NVIDIA H200", 989e12), ("NVIDIA GH200 480GB", 989e12), ("NVIDIA B200", 2250e12),
+    ("NVIDIA A100-SXM4-80GB", 312e12), ("AMD Instinct MI300X", 1307e12)])
+def test_mfu_uses_each_gpu_models_dense_bf16_peak(name, peak):
+    from clearweb.model.trainer import peak_flops
+
+    assert peak_flops(None, name) == peak
+    assert peak_flops(123e12, name) == 123e12  # training.peak_flops wins
+
+
+def test_an_unknown_gpu_gets_no_mfu_and_one_warning():
+    from clearweb.model.trainer import peak_flops
+
+    with pytest.warns(UserWarning, match="no bf16 peak known for 'NVIDIA L40S'.*training.peak_flops"):
+        assert peak_flops(None, "NVIDIA L40S") is None
+
+
+def test_metrics_keep_each_step_once_after_a_crash_and_resume(shards, tmp_path):
+    """A crash after step 6 with the last checkpoint at step 3: the resumed run writes steps 4-6 again,
+    and metrics.jsonl holds each step once."""
+    import shutil
+
+    from clearweb.model.trainer import train
+
+    config = train_config(shards, tmp_path / "run", steps=6, checkpoint_every=3)
+    train(config, log=lambda *_: None)
+    shutil.rmtree(tmp_path / "run" / "checkpoints" / "step_00000006")  # as if it died before writing it
+    shutil.rmtree(tmp_path / "run" / "hf")
+    train(config, log=lambda *_: None)
+    steps = [json.loads(line)["step"] for line in (tmp_path / "run" / "metrics.jsonl").read_text().splitlines()]
+    assert steps == [1, 2, 3, 4, 5, 6]
