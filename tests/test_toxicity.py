@@ -105,7 +105,11 @@ def test_apertus_thresholds_in_the_step(encoder):
     scores = scorer.score_batch([d.text for d in docs], ["eng_Latn", "deu_Latn"])
     step = ToxicityFilter(scorer, {"eng_Latn": scores[0] - 1e-6, "deu_Latn": scores[1] + 1e-6}, batch_size=2)
     assert [d.id for d in step.run(iter(docs))] == ["b"]
-    assert docs[0].metadata["compliance_evidence"].startswith("toxicity ")
+    assert docs[0].metadata["compliance_evidence"] == f"toxicity {scores[0]:.4g} >= {scores[0] - 1e-6} (eng_Latn's threshold)"
+    fallback = ToxicityFilter(scorer, {}, default_threshold=scores[0] - 1e-6, batch_size=1)
+    again = labelled("you are an idiot", "eng_Latn", "c")
+    assert list(fallback.run(iter([again]))) == []
+    assert again.metadata["compliance_evidence"].endswith("(default_threshold; eng_Latn has none)")
 
 
 def test_train_head_cli(encoder, tmp_path, capsys):

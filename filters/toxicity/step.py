@@ -62,7 +62,8 @@ class ToxicityFilter(FilterStep):
         self._histograms[label][max(0, bisect.bisect_right(edges, score) - 1)] += 1
         if score >= threshold:
             self._removed[label] += 1
-            doc.metadata["compliance_evidence"] = f"toxicity {score:.4g} >= {threshold} ({label})"
+            source = f"{label}'s threshold" if label in self.thresholds else f"default_threshold; {label} has none"
+            doc.metadata["compliance_evidence"] = f"toxicity {score:.4g} >= {threshold} ({source})"
             return False, "toxicity"
         return True
 
