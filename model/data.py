@@ -26,7 +26,7 @@ import torch
 def check_vocabulary(folder: str | Path, vocab_size: int) -> None:
     """Raise ValueError naming the tokenizer.json beside the shards when ``vocab_size`` does not
     cover its largest id (shards without one are not checked)."""
-    from clearweb.tokenizer.bpe import largest_token_id
+    from clearweb.tokenizer.vocabulary import largest_token_id
 
     tokenizer = Path(folder) / "tokenizer.json"
     if not tokenizer.is_file():

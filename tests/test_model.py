@@ -539,3 +539,22 @@ def test_metrics_keep_each_step_once_after_a_crash_and_resume(shards, tmp_path):
     train(config, log=lambda *_: None)
     steps = [json.loads(line)["step"] for line in (tmp_path / "run" / "metrics.jsonl").read_text().splitlines()]
     assert steps == [1, 2, 3, 4, 5, 6]
+
+
+def test_the_trainer_imports_without_the_pipeline_s_dependencies(tmp_path):
+    """GPU machines may hold only clearweb.model and torch: the trainer, its vocabulary check
+    included, must not pull datatrove, presidio or tokenizers in."""
+    (tmp_path / "tokenizer.json").write_text(json.dumps({"model": {"vocab": {"a": 0, "b": 7}},
+                                                         "added_tokens": [{"id": 9}]}))
+    code = ("import sys\n"
+            "for name in ('datatrove', 'presidio_analyzer', 'tokenizers'): sys.modules[name] = None\n"
+            "from clearweb.model.trainer import train\n"
+            "from clearweb.model.data import check_vocabulary\n"
+            f"check_vocabulary({str(tmp_path)!r}, 10)\n"
+            "try:\n"
+            f"    check_vocabulary({str(tmp_path)!r}, 9)\n"
+            "except ValueError as exc:\n"
+            "    print(exc)\n")
+    result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=120)
+    assert result.returncode == 0, result.stderr[-2000:]
+    assert "(largest 9); set model.vocab_size: 10 or more" in result.stdout

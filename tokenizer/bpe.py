@@ -9,7 +9,6 @@ and a post-processor adding ``<s>`` and ``</s>`` around every document.
 
 from __future__ import annotations
 
-import json
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -79,11 +78,3 @@ def load_tokenizer(path: str | Path):
     if not probe or probe[0] != bos or probe[-1] != eos:
         tokenizer = with_bos_eos(tokenizer)
     return tokenizer
-
-
-def largest_token_id(path: str | Path) -> int:
-    """The largest id a tokenizer.json can produce (BPE entries and added tokens): a model's
-    embedding needs this + 1 rows. Read from the JSON, without building the tokenizer."""
-    data = json.loads(Path(path).read_text())
-    ids = list(data["model"]["vocab"].values()) + [token["id"] for token in data.get("added_tokens") or []]
-    return max(ids, default=-1)

@@ -23,7 +23,7 @@ import numpy as np
 from datatrove.data import DocumentsPipeline
 from datatrove.pipeline.base import PipelineStep
 
-from clearweb.tokenizer.bpe import largest_token_id
+from clearweb.tokenizer.vocabulary import largest_token_id
 
 INDEX_HEADER = b"MMIDIDX\x00\x00"
 INDEX_VERSION = 1
