@@ -31,11 +31,10 @@ def cmd_train(args: argparse.Namespace) -> int:
 
 def _load(name: str):
     """A tokenizer.json path, or ``tekken`` for mistral-common's vocabulary."""
-    from clearweb.tokenizer.bpe import load_tokenizer
-    from clearweb.tokenizer.tekken import build_tekken
+    from clearweb.tokenizer.tekken import tokenizer_named
 
     try:
-        return build_tekken() if name == "tekken" else load_tokenizer(name)
+        return tokenizer_named(name)
     except FileNotFoundError as exc:
         raise InputError(str(exc)) from None
 

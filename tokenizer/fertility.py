@@ -31,13 +31,21 @@ def language_samples(folder: Path, bytes_per_language: int = 1_000_000) -> dict[
     return {label: list(stream_texts(folder, {label: bytes_per_language})) for label in partitions}
 
 
-def fertility(tokenizer, texts_by_language: dict[str, list[str]]) -> dict:
+def encode_samples(tokenizer, texts_by_language: dict[str, list[str]]) -> dict[str, list[list[int]]]:
+    """Each language's texts as token ids, without ``<s>``/``</s>``."""
+    return {label: [e.ids for e in tokenizer.encode_batch(texts, add_special_tokens=False)]
+            for label, texts in sorted(texts_by_language.items()) if texts}
+
+
+def fertility(tokenizer, texts_by_language: dict[str, list[str]],
+              ids_by_language: dict[str, list[list[int]]] | None = None) -> dict:
+    """``ids_by_language``: the texts already encoded (``encode_samples``), else encoded here."""
+    ids_by_language = ids_by_language or encode_samples(tokenizer, texts_by_language)
     per_language = {}
     for label, texts in sorted(texts_by_language.items()):
         if not texts:
             continue
-        encodings = tokenizer.encode_batch(texts, add_special_tokens=False)
-        tokens = sum(len(e.ids) for e in encodings)
+        tokens = sum(len(ids) for ids in ids_by_language[label])
         chars = sum(len(t) for t in texts)
         data = sum(len(t.encode("utf-8")) for t in texts)
         words = sum(len(t.split()) for t in texts)
@@ -48,18 +56,18 @@ def fertility(tokenizer, texts_by_language: dict[str, list[str]]) -> dict:
             "gini_tokens_per_byte": gini([v["tokens_per_byte"] for v in per_language.values()])}
 
 
-def goldfish_share(tokenizer, texts_by_language: dict[str, list[str]], k: int = 50, h: int = 50) -> float | None:
-    """The share of labels the trainer's goldfish mask drops on this text, tokenized and packed as
-    the tokenize stage writes it (``<s>`` text ``</s>``, one stream). Its hash drops fewer than 1/k
-    (1.61% at k=50 on random ids), and real text differs again. None without torch."""
+def goldfish_share(ids_by_language: dict[str, list[list[int]]], bos: int, eos: int, k: int = 50,
+                   h: int = 50) -> float | None:
+    """The share of labels the trainer's goldfish mask drops on this text, packed as the tokenize
+    stage writes it (``<s>`` text ``</s>``, one stream). Its hash drops fewer than 1/k (1.61% at
+    k=50 on random ids), and real text differs again. None without torch."""
     try:
         import torch
 
         from clearweb.model.goldfish import goldfish_mask
     except ImportError:
         return None
-    texts = [text for _, batch in sorted(texts_by_language.items()) for text in batch]
-    stream = [i for encoding in tokenizer.encode_batch(texts) for i in encoding.ids]
+    stream = [i for _, documents in sorted(ids_by_language.items()) for ids in documents for i in (bos, *ids, eos)]
     if len(stream) < h + 1:
         return None
     labels = torch.tensor(stream[1:], dtype=torch.int64).unsqueeze(0)
@@ -69,10 +77,13 @@ def goldfish_share(tokenizer, texts_by_language: dict[str, list[str]], k: int = 
 def fertility_report(tokenizer, texts_by_language: dict[str, list[str]]) -> dict:
     """Fertility of ``tokenizer`` on per-language samples (``language_samples``), its size (the
     largest id + 1 too: what a model's embedding must cover) and goldfish's drop share."""
+    from clearweb.tokenizer.specials import BOS, EOS
+
+    ids = encode_samples(tokenizer, texts_by_language)  # once, for the fertility and for goldfish
     largest = max([*tokenizer.get_vocab(with_added_tokens=True).values(), -1])
-    return fertility(tokenizer, texts_by_language) | {"vocab_size": tokenizer.get_vocab_size(),
-                                                      "largest_id": largest,
-                                                      "goldfish_dropped": goldfish_share(tokenizer, texts_by_language)}
+    goldfish = goldfish_share(ids, tokenizer.token_to_id(BOS), tokenizer.token_to_id(EOS))
+    return fertility(tokenizer, texts_by_language, ids) | {"vocab_size": tokenizer.get_vocab_size(),
+                                                           "largest_id": largest, "goldfish_dropped": goldfish}
 
 
 def _summary(report: dict) -> str:

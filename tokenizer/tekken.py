@@ -80,6 +80,7 @@ def bpe_merges(ranks: dict[str, int]) -> list[tuple[str, str]]:
     return [(left, right) for *_, left, right in merges]
 
 
+@cache
 def special_tokens(version: str = DEFAULT_VERSION) -> list[str]:
     """The 1,000 control tokens in id order, as ``mistral-common``'s own Tekkenizer names them."""
     from mistral_common.tokens.tokenizers.tekken import Tekkenizer
@@ -88,8 +89,10 @@ def special_tokens(version: str = DEFAULT_VERSION) -> list[str]:
     return [tekkenizer.id_to_piece(i) for i in range(tekkenizer.num_special_tokens)]
 
 
+@cache
 def build_tekken(version: str = DEFAULT_VERSION):
-    """The tekken vocabulary as a ``tokenizers.Tokenizer`` (131,072 ids, BOS/EOS added on encode)."""
+    """The tekken vocabulary as a ``tokenizers.Tokenizer`` (131,072 ids, BOS/EOS added on encode);
+    built once per process (seconds: the source and the report's reference may both be tekken)."""
     from tokenizers import Regex, Tokenizer, decoders, models, pre_tokenizers
 
     from clearweb.tokenizer.bpe import with_bos_eos
@@ -123,3 +126,10 @@ def import_tekken(out: Path, version: str = DEFAULT_VERSION) -> Path:
     out.parent.mkdir(parents=True, exist_ok=True)
     build_tekken(version).save(str(out))
     return out
+
+
+def tokenizer_named(name: str):
+    """``tekken`` (mistral-common's vocabulary) or the path of a tokenizer.json."""
+    from clearweb.tokenizer.bpe import load_tokenizer
+
+    return build_tekken() if name == "tekken" else load_tokenizer(name)

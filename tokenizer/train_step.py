@@ -20,7 +20,7 @@ from loguru import logger
 from clearweb.tokenizer.bpe import load_tokenizer, train_bpe
 from clearweb.tokenizer.fertility import fertility_report, language_samples
 from clearweb.tokenizer.sampling import language_sizes, stream_texts, temperature_budgets
-from clearweb.tokenizer.tekken import build_tekken
+from clearweb.tokenizer.tekken import build_tekken, tokenizer_named
 
 
 class TokenizerTrainer(PipelineStep):
@@ -69,8 +69,7 @@ class TokenizerTrainer(PipelineStep):
         samples = language_samples(source)
         report = fertility_report(tokenizer, samples) | {"vocab_size_requested": self.vocab_size}
         if self.reference:
-            reference = build_tekken() if self.reference == "tekken" else load_tokenizer(self.reference)
-            report["reference"] = fertility_report(reference, samples) | {"name": self.reference}
+            report["reference"] = fertility_report(tokenizer_named(self.reference), samples) | {"name": self.reference}
         (out / "fertility.json").write_text(json.dumps(report, indent=1))
         self.stat_update("vocab_size", value=tokenizer.get_vocab_size())
         self.stat_update("languages", value=len(budgets))
