@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from typing import Any, Literal
 
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import BaseModel, ConfigDict, Field, field_validator
 
 from clearweb.model.config import ApertusConfig
 
@@ -74,9 +74,9 @@ class Training(Strict):
                                   "continue pretraining from; ignored when out_dir holds a checkpoint")
     precision: Literal["auto", "bf16", "fp32"] = Field("auto", description="auto: bf16 autocast on GPU, fp32 on CPU")
     compile: bool = False
-    activation_checkpointing: bool | Literal["full", "selective"] = Field(
-        False, description="true/full: recompute each layer in backward; selective: keep matmul and attention "
-        "outputs, recompute the rest")
+    activation_checkpointing: Literal["full", "selective"] | None = Field(
+        None, description="full (or true): recompute each layer in backward; selective: keep matmul and "
+        "attention outputs, recompute the rest; null (or false): off")
     shard_within_node: bool = Field(False, description="HSDP: shard parameters within a node, replicate across "
                                     "nodes; gradients cross nodes once per step")
     defer_gradient_sync: bool = Field(False, description="FSDP: reduce-scatter gradients after the last micro-batch "
@@ -89,6 +89,14 @@ class Training(Strict):
     log_every: int = Field(10, ge=1)
     export_hf: bool = True
     peak_flops: float | None = Field(None, description="per device, for MFU; default: known GPUs")
+
+    @field_validator("activation_checkpointing", mode="before")
+    @classmethod
+    def _checkpointing_flag(cls, value: Any) -> Any:
+        """``true``/``false`` as earlier configs wrote it: full checkpointing, or none."""
+        if isinstance(value, bool):
+            return "full" if value else None
+        return value
 
 
 class SlurmTraining(Strict):

@@ -147,9 +147,8 @@ def build_model(config: ApertusConfig, settings, env: Distributed, bf16: bool = 
     sharding on (a one-process group: the GPU acceptance check) or off; default: several processes."""
     with torch.device("meta"):
         model = ApertusForCausalLM(config)
-    checkpointing = "full" if settings.activation_checkpointing is True else settings.activation_checkpointing or None
     for layer in model.model.layers:
-        layer.checkpointing = checkpointing
+        layer.checkpointing = settings.activation_checkpointing
         if settings.compile:
             layer.compile()  # in place: parameter names stay transformers'
     if env.world_size > 1 if shard is None else shard:

@@ -143,8 +143,5 @@ def cmd_card(args: argparse.Namespace) -> int:
     return 0
 
 
-def add_card_command(sub: argparse._SubParsersAction) -> None:
-    card = sub.add_parser("card", help="write a Hugging Face dataset card (README.md) for the run's documents")
-    card.add_argument("run", help="run directory")
+def add_card_options(card: argparse.ArgumentParser) -> None:
     card.add_argument("--out", help="default: RUN/README.md")
-    card.set_defaults(handler=cmd_card)

@@ -12,14 +12,11 @@ import sys
 from collections.abc import Sequence
 from pathlib import Path
 
-from clearweb.pipeline.card import add_card_command
 from clearweb.pipeline.core.console import console
 from clearweb.pipeline.core.errors import ClearwebError
-from clearweb.pipeline.manifest import add_manifest_commands
 from clearweb.pipeline.models_cli import add_models_commands
 from clearweb.pipeline.report_cli import add_report_commands
 from clearweb.pipeline.robots_cli import add_robots_commands
-from clearweb.pipeline.summary import add_summary_command
 from clearweb.pipeline.tokenizer_cli import add_tokenizer_commands
 from clearweb.pipeline.train_cli import add_train_command
 
@@ -144,9 +141,6 @@ def build_parser() -> argparse.ArgumentParser:
     add_tokenizer_commands(sub)
     add_train_command(sub)
     add_report_commands(sub)
-    add_manifest_commands(sub)
-    add_card_command(sub)
-    add_summary_command(sub)
     return parser
 
 

@@ -144,12 +144,3 @@ def cmd_verify(args: argparse.Namespace) -> int:
     print(f"verified: {len(manifest['files'])} files of {len(manifest['stages'])} stages match "
           f"{run_dir / MANIFEST}")
     return 0
-
-
-def add_manifest_commands(sub: argparse._SubParsersAction) -> None:
-    manifest = sub.add_parser("manifest", help="write RUN/manifest.json: every output file's sha256 and lineage")
-    manifest.add_argument("run", help="run directory")
-    manifest.set_defaults(handler=cmd_manifest)
-    check = sub.add_parser("verify", help="recompute RUN/manifest.json's hashes and name what differs")
-    check.add_argument("run", help="run directory")
-    check.set_defaults(handler=cmd_verify)

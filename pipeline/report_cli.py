@@ -74,17 +74,28 @@ def cmd_report(args: argparse.Namespace) -> int:
     return 0
 
 
+def run_command(sub: argparse._SubParsersAction, name: str, help: str, handler) -> argparse.ArgumentParser:
+    """A subcommand whose first argument is a run directory."""
+    command = sub.add_parser(name, help=help)
+    command.add_argument("run", help="run directory")
+    command.set_defaults(handler=handler)
+    return command
+
+
 def add_report_commands(sub: argparse._SubParsersAction) -> None:
+    """The commands that read a finished (or partly run) run directory."""
+    from clearweb.pipeline.card import add_card_options, cmd_card
+    from clearweb.pipeline.manifest import cmd_manifest, cmd_verify
     from clearweb.pipeline.status import cmd_status
+    from clearweb.pipeline.summary import add_summary_options, cmd_summary
     from clearweb.pipeline.why import cmd_why
 
-    report = sub.add_parser("report", help="write RUN/report.html and report.json, print a summary")
-    report.add_argument("run", help="run directory")
-    report.set_defaults(handler=cmd_report)
-    status = sub.add_parser("status", help="tasks completed, failed and pending per stage")
-    status.add_argument("run", help="run directory")
-    status.set_defaults(handler=cmd_status)
-    why = sub.add_parser("why", help="where a document went, and why")
-    why.add_argument("run", help="run directory")
-    why.add_argument("document", help="its URL or id")
-    why.set_defaults(handler=cmd_why)
+    run_command(sub, "report", "write RUN/report.html and report.json, print a summary", cmd_report)
+    run_command(sub, "status", "tasks completed, failed and pending per stage", cmd_status)
+    run_command(sub, "why", "where a document went, and why", cmd_why).add_argument("document", help="its URL or id")
+    run_command(sub, "manifest", "write RUN/manifest.json: every output file's sha256 and lineage", cmd_manifest)
+    run_command(sub, "verify", "recompute RUN/manifest.json's hashes and name what differs", cmd_verify)
+    add_card_options(run_command(sub, "card", "write a Hugging Face dataset card (README.md) for the run's "
+                                 "documents", cmd_card))
+    add_summary_options(run_command(sub, "summary", "the EU AI Act public summary of training content for one or "
+                                    "more runs", cmd_summary))

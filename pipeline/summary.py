@@ -246,9 +246,7 @@ def cmd_summary(args: argparse.Namespace) -> int:
     return 0
 
 
-def add_summary_command(sub: argparse._SubParsersAction) -> None:
-    summary = sub.add_parser("summary", help="the EU AI Act public summary of training content for one or more runs")
-    summary.add_argument("run", help="run directory")
+def add_summary_options(summary: argparse.ArgumentParser) -> None:
     summary.add_argument("--run", dest="runs", action="append", default=[], help="another run the model trained on")
     summary.add_argument("--format", choices=["md", "json"], default="md")
     summary.add_argument("--provider", help="provider name and contact details")
@@ -257,4 +255,3 @@ def add_summary_command(sub: argparse._SubParsersAction) -> None:
     summary.add_argument("--crawled-by-provider", action="store_true",
                          help="the inputs were crawled by the provider (template section 2.3), not a public crawl")
     summary.add_argument("--out", help="write here instead of printing")
-    summary.set_defaults(handler=cmd_summary)

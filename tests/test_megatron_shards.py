@@ -108,3 +108,16 @@ def test_a_vocabulary_smaller_than_asked_is_said_and_recorded(tmp_path, capfd):
                  "--set", f"training.out_dir={tmp_path / 'train'}", "--set", f"model.vocab_size={trained - 1}"]) == 2
     line = capfd.readouterr().err.strip().splitlines()
     assert len(line) == 1 and tiny in line[0] and str(run / "tokenize" / "output" / "tokenizer.json") in line[0]
+
+
+def test_a_shard_whose_index_disagrees_with_its_tokens_is_refused(tmp_path):
+    """Conversion never writes a Megatron pair from a .ds file its .index does not describe
+    (a truncated shard would shift every later document)."""
+    from clearweb.tokenizer.megatron import token_dtype, write_indexed_dataset
+
+    shard = tmp_path / "00000_00000_doc_shuffled.ds"
+    np.array([1, 5, 2, 1, 6, 7, 2], dtype=np.uint32)[:-1].tofile(shard)  # one token short
+    np.array([3, 7], dtype=np.uint64).tofile(f"{shard}.index")
+    with pytest.raises(ValueError, match=f"{shard}: 6 tokens but its .ds.index ends at 7"):
+        write_indexed_dataset(tmp_path / "out" / "train", [shard], token_dtype(100))
+    assert not list((tmp_path / "out").iterdir())  # no pair, and no partial file left behind

@@ -49,17 +49,21 @@ def write_indexed_dataset(prefix: Path, shards: list[Path], dtype: np.dtype) -> 
     lengths = []
     bin_path, idx_path = Path(f"{prefix}.bin"), Path(f"{prefix}.idx")
     partial_bin = bin_path.with_name(bin_path.name + ".partial")
-    with open(partial_bin, "wb") as out:
-        for shard in shards:
-            documents = ds_documents(shard)
-            size = shard.stat().st_size // 4
-            if int(documents.sum()) != size:
-                raise ValueError(f"{shard}: {size} tokens but its .ds.index ends at {int(documents.sum())}")
-            lengths.append(documents)
-            if size:
-                tokens = np.memmap(shard, dtype=np.uint32, mode="r")
-                for start in range(0, size, _CHUNK_TOKENS):
-                    out.write(tokens[start:start + _CHUNK_TOKENS].astype(dtype).tobytes())
+    try:
+        with open(partial_bin, "wb") as out:
+            for shard in shards:
+                documents = ds_documents(shard)
+                size = shard.stat().st_size // 4
+                if int(documents.sum()) != size:
+                    raise ValueError(f"{shard}: {size} tokens but its .ds.index ends at {int(documents.sum())}")
+                lengths.append(documents)
+                if size:
+                    tokens = np.memmap(shard, dtype=np.uint32, mode="r")
+                    for start in range(0, size, _CHUNK_TOKENS):
+                        out.write(tokens[start:start + _CHUNK_TOKENS].astype(dtype).tobytes())
+    except BaseException:
+        partial_bin.unlink(missing_ok=True)
+        raise
     lengths = np.concatenate(lengths) if lengths else np.zeros(0, dtype=np.int64)
     pointers = np.concatenate([[0], np.cumsum(lengths[:-1])]).astype(np.int64) * dtype.itemsize
     count = len(lengths)
