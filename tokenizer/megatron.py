@@ -9,7 +9,8 @@ Here one sequence is one document, as Megatron's ``preprocess_data.py`` writes p
 The pairs are converted from the ``.ds`` shards, not tokenized again, so the two formats hold the
 same token sequences in the same (shuffled, mixture-weighted) order by construction. Tokens are
 uint16 when the vocabulary has fewer than 65,500 entries, else int32 (Megatron's own rule). Each
-file is written under a ``.partial`` name and renamed into place, ``.idx`` last.
+file is written under a ``.partial`` name and renamed into place, ``.idx`` last; each pair's
+document map (``<prefix>.ids``, ``tokenizer/docmap.py``) is the maps of its ``.ds`` shards joined.
 """
 
 from __future__ import annotations
@@ -23,6 +24,7 @@ import numpy as np
 from datatrove.data import DocumentsPipeline
 from datatrove.pipeline.base import PipelineStep
 
+from clearweb.tokenizer.docmap import ids_path, read_ids, write_ids
 from clearweb.tokenizer.vocabulary import largest_token_id
 
 INDEX_HEADER = b"MMIDIDX\x00\x00"
@@ -44,8 +46,9 @@ def ds_documents(shard: Path) -> np.ndarray:
 
 def write_indexed_dataset(prefix: Path, shards: list[Path], dtype: np.dtype) -> tuple[int, int]:
     """Concatenate ``.ds`` shards (uint32 tokens) into ``prefix.bin`` / ``prefix.idx``, one sequence
-    per document; returns (documents, tokens)."""
+    per document, and their document maps into ``prefix.ids``; returns (documents, tokens)."""
     prefix.parent.mkdir(parents=True, exist_ok=True)
+    write_ids(ids_path(prefix), (document_id for shard in shards for document_id in read_ids(ids_path(shard))))
     lengths = []
     bin_path, idx_path = Path(f"{prefix}.bin"), Path(f"{prefix}.idx")
     partial_bin = bin_path.with_name(bin_path.name + ".partial")

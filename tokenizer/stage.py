@@ -12,14 +12,18 @@ from __future__ import annotations
 from pathlib import Path
 from typing import ClassVar, Literal
 
-from datatrove.pipeline.tokens.merger import DocumentTokenizerMerger
 from pydantic import Field, field_validator, model_validator
 
 from clearweb.pipeline.core.settings import ExistingFile
 from clearweb.pipeline.core.stage import BuildsPhases, Phase, StageContext
 from clearweb.tokenizer.megatron import MegatronShards
 from clearweb.tokenizer.tekken import DEFAULT_VERSION, TEKKEN_VOCAB_SIZE, tekken_file
-from clearweb.tokenizer.tokenize_step import LanguageMixture, ShardTokenizer, TokenizerBesideShards
+from clearweb.tokenizer.tokenize_step import (
+    LanguageMixture,
+    MergerWithDocumentMaps,
+    ShardTokenizer,
+    TokenizerBesideShards,
+)
 from clearweb.tokenizer.train_step import TokenizerTrainer
 
 TOKENIZER = "tokenizer"
@@ -129,7 +133,7 @@ class TokenizeSettings(BuildsPhases):
         merged = ctx.dirs.output if self.format != "megatron" else ctx.dirs.root / "merged"
 
         def merge():
-            steps = [DocumentTokenizerMerger(str(tokenized), str(merged), save_filename="train",
+            steps = [MergerWithDocumentMaps(str(tokenized), str(merged), save_filename="train",
                                              max_tokens_per_file=self.max_tokens_per_file, shuffle=self.shuffle,
                                              seed=self.seed, progress=False)]
             if self.format != "ds":

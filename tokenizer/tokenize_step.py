@@ -10,7 +10,10 @@
   tokenizer's own post-processor (datatrove's ``eos_token`` would drop BOS, its issue #345), and
   token counts per language in the stats (top 50, the rest in one bucket) and in ``tokens/<rank>.json``.
   Its ``.ds.metadata`` names the tokenizer by content (``sha256:<hex>``) where datatrove writes
-  its path: identical runs in different folders write identical files;
+  its path: identical runs in different folders write identical files. It shuffles the task's
+  documents itself (datatrove's permutation, same seed, same file) so that it knows the order,
+  and writes the shard's document map (``tokenizer/docmap.py``) beside it;
+- ``MergerWithDocumentMaps`` is datatrove's merger that also writes a map per merged shard;
 - ``TokenizerBesideShards`` copies tokenizer.json into the output after the merge, so the shards
   say which ids they hold wherever they are copied (the trainer checks the model's vocabulary
   against it).
@@ -28,12 +31,14 @@ from pathlib import Path
 import numpy as np
 from datatrove.data import Document, DocumentsPipeline
 from datatrove.pipeline.base import PipelineStep
-from datatrove.pipeline.tokens.tokenizer import DocumentTokenizer
+from datatrove.pipeline.tokens.merger import DocumentTokenizerMerger
+from datatrove.pipeline.tokens.tokenizer import DocumentTokenizer, get_output_filename
 
 from clearweb.pipeline.core.bounded_stats import report_top
 from clearweb.pipeline.core.contract import language_label
 from clearweb.pipeline.core.hashing import hash_path, stable_fraction
 from clearweb.pipeline.core.task_files import write_task_file
+from clearweb.tokenizer.docmap import COPY_OF, ids_path, read_ids, write_ids
 
 TOP_LABELS_IN_STATS = 50
 
@@ -71,7 +76,7 @@ class LanguageMixture(PipelineStep):
             self.stat_update("copies", value=copies)
             for copy in range(copies):
                 yield document if copy == 0 else Document(text=document.text, id=f"{document.id}#{copy}",
-                                                          metadata=dict(document.metadata))
+                                                          metadata={**document.metadata, COPY_OF: document.id})
 
 
 class ShardTokenizer(DocumentTokenizer):
@@ -92,11 +97,24 @@ class ShardTokenizer(DocumentTokenizer):
         return load_tokenizer(self.tokenizer_path)
 
     def run(self, data: DocumentsPipeline, rank: int = 0, world_size: int = 1) -> DocumentsPipeline:
+        """datatrove's ``run`` for document shuffling (the only shuffle we use), keeping the order:
+        tokenize into ``<rank>_unshuffled.ds``, permute with the step's generator, write the map."""
+        if self.shuffle_chunk_size is not None or self.max_tokens_per_file is not None:
+            raise ValueError("ShardTokenizer shuffles whole documents into one file per task")
         self._rank = rank
         # named by content in the shard metadata; hashed here, when the task runs (a Slurm job is
         # built before the tokenizer it will use exists)
         self.tokenizer_name_or_path = f"sha256:{hash_path(Path(self.tokenizer_path))}"
-        return super().run(data, rank, world_size)
+        self._ids: list[str] = []
+        written = self.write_unshuffled(data, get_output_filename(self.save_filename, rank, "unshuffled"))
+        ids = self._ids
+        if self.shuffle_documents and len(written):
+            ordering = self.rand.permutation(len(written.doc_ends))
+            shuffled = written.copy(self.save_filename, ordering, self.output_folder, rank=rank,
+                                    sub_filename="doc_shuffled", save_index=self.save_index)
+            written.cleanup()
+            written, ids = shuffled, [ids[index] for index in ordering]
+        write_ids(ids_path(Path(self.output_folder.path) / written.filename), ids)
 
     def write_unshuffled(self, data: DocumentsPipeline, filename: str):
         labels: list[str] = []
@@ -104,6 +122,7 @@ class ShardTokenizer(DocumentTokenizer):
         def remember(documents):
             for document in documents:
                 labels.append(label_of(document))
+                self._ids.append(document.metadata.get(COPY_OF, document.id))
                 yield document
 
         written = super().write_unshuffled(remember(data), filename)
@@ -114,6 +133,30 @@ class ShardTokenizer(DocumentTokenizer):
         if self.counts_dir:
             write_task_file(self.counts_dir, self._rank, ".json", json.dumps(dict(sorted(tokens.items())), indent=0))
         return written
+
+
+class MergerWithDocumentMaps(DocumentTokenizerMerger):
+    """datatrove's merger, plus the document map of each merged shard: the maps of the task shards
+    read in the merger's own ordering, cut where each merged shard's index ends."""
+
+    def get_ordering(self, all_doc_ends):
+        self._ordering = super().get_ordering(all_doc_ends)
+        return self._ordering
+
+    def run(self, data: DocumentsPipeline = None, rank: int = 0, world_size: int = 1) -> DocumentsPipeline:
+        super().run(data, rank, world_size)
+        inputs = [iter(read_ids(ids_path(self.input_folder.resolve_paths(name))))
+                  for name in self.input_folder.list_files(glob_pattern="*.ds")]
+        merged = [next(inputs[index]) for index in self._ordering]
+        start = 0
+        for name in self.output_folder.list_files(glob_pattern=f"*_{self.save_filename}.ds"):
+            path = Path(self.output_folder.resolve_paths(name))
+            count = Path(f"{path}.index").stat().st_size // 8  # uint64 document ends
+            write_ids(ids_path(path), merged[start:start + count])
+            start += count
+        if start != len(merged):
+            raise ValueError(f"{self.output_folder.path}: the merged shards hold {start} documents, the merge "
+                             f"ordered {len(merged)}")
 
 
 class TokenizerBesideShards(PipelineStep):
