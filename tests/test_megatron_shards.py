@@ -3,6 +3,7 @@ the tokenizer by content; vocabulary sizes said honestly."""
 
 import json
 import warnings
+from pathlib import Path
 
 import numpy as np
 import pytest
@@ -118,6 +119,7 @@ def test_a_shard_whose_index_disagrees_with_its_tokens_is_refused(tmp_path):
     shard = tmp_path / "00000_00000_doc_shuffled.ds"
     np.array([1, 5, 2, 1, 6, 7, 2], dtype=np.uint32)[:-1].tofile(shard)  # one token short
     np.array([3, 7], dtype=np.uint64).tofile(f"{shard}.index")
+    Path(f"{shard}.ids").write_text('"a"\n"b"\n')
     with pytest.raises(ValueError, match=f"{shard}: 6 tokens but its .ds.index ends at 7"):
         write_indexed_dataset(tmp_path / "out" / "train", [shard], token_dtype(100))
     assert not list((tmp_path / "out").iterdir())  # no pair, and no partial file left behind

@@ -48,8 +48,7 @@ def write_indexed_dataset(prefix: Path, shards: list[Path], dtype: np.dtype) -> 
     """Concatenate ``.ds`` shards (uint32 tokens) into ``prefix.bin`` / ``prefix.idx``, one sequence
     per document, and their document maps into ``prefix.ids``; returns (documents, tokens)."""
     prefix.parent.mkdir(parents=True, exist_ok=True)
-    write_ids(ids_path(prefix), (document_id for shard in shards for document_id in read_ids(ids_path(shard))))
-    lengths = []
+    lengths, ids = [], []
     bin_path, idx_path = Path(f"{prefix}.bin"), Path(f"{prefix}.idx")
     partial_bin = bin_path.with_name(bin_path.name + ".partial")
     try:
@@ -59,7 +58,11 @@ def write_indexed_dataset(prefix: Path, shards: list[Path], dtype: np.dtype) -> 
                 size = shard.stat().st_size // 4
                 if int(documents.sum()) != size:
                     raise ValueError(f"{shard}: {size} tokens but its .ds.index ends at {int(documents.sum())}")
+                shard_ids = read_ids(ids_path(shard))
+                if len(shard_ids) != len(documents):
+                    raise ValueError(f"{shard}: {len(documents)} documents but {len(shard_ids)} ids in its map")
                 lengths.append(documents)
+                ids += shard_ids
                 if size:
                     tokens = np.memmap(shard, dtype=np.uint32, mode="r")
                     for start in range(0, size, _CHUNK_TOKENS):
@@ -80,6 +83,7 @@ def write_indexed_dataset(prefix: Path, shards: list[Path], dtype: np.dtype) -> 
         index.write(lengths.astype(np.int32).tobytes())
         index.write(pointers[:count].tobytes())
         index.write(np.arange(count + 1, dtype=np.int64).tobytes())
+    write_ids(ids_path(prefix), ids)
     partial_bin.replace(bin_path)
     partial_idx.replace(idx_path)
     return count, int(lengths.sum())
