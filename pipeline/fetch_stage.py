@@ -19,6 +19,7 @@ from clearweb.pipeline.core.settings import StrictModel
 from clearweb.pipeline.core.stage import BuildsPhases, Phase, StageContext
 from clearweb.pipeline.core.writer import DocumentWriter
 from clearweb.pipeline.download import HttpFetcher
+from clearweb.pipeline.erasures import SkipErased
 from clearweb.pipeline.extract import HtmlExtractor
 from clearweb.pipeline.fetch import ShardReader
 from clearweb.pipeline.robots_archive import ROBOTSTXT_PATHS, CaptureCollector, RobotsArchiveReader
@@ -102,7 +103,8 @@ class FetchSettings(BuildsPhases):
             shards = [shard_from_record(record) for record in ctx.inputs or []]
             steps: list[PipelineStep] = [
                 ShardReader(shards, fetcher, max_html_bytes=self.extract.max_html_bytes,
-                            on_bad_input=self.on_bad_input, keep_downloads=self.download.keep, limit=self.limit)
+                            on_bad_input=self.on_bad_input, keep_downloads=self.download.keep, limit=self.limit),
+                SkipErased(str(ctx.run_dir)),
             ]
             if any(shard.html for shard in shards):
                 steps.append(HtmlExtractor(favour_precision=self.extract.favour_precision,

@@ -11,6 +11,7 @@ from __future__ import annotations
 from typing import Any, ClassVar
 
 from datatrove.pipeline.base import PipelineStep
+from datatrove.pipeline.filters.base_filter import BaseFilter
 from pydantic import Field, create_model
 
 from clearweb.pipeline.core.partitioned_writer import PartitionedWriter
@@ -34,6 +35,10 @@ class FilterChainSettings(BuildsPhases):
                 settings.check(ctx)
             except ValueError as exc:
                 raise ValueError(f"{f.name}: {exc}") from None
+
+    def artifact_filters(self, ctx: StageContext, artifact: str) -> list[BaseFilter]:
+        return [settings.step(ctx, ctx.dirs.removed / f.name) for f, settings in self.enabled_filters()
+                if artifact in settings.reads_artifacts]
 
     def phases(self, ctx: StageContext) -> list[Phase]:
         def build() -> list[PipelineStep]:

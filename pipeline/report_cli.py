@@ -85,6 +85,7 @@ def run_command(sub: argparse._SubParsersAction, name: str, help: str, handler) 
 def add_report_commands(sub: argparse._SubParsersAction) -> None:
     """The commands that read a finished (or partly run) run directory."""
     from clearweb.pipeline.card import add_card_options, cmd_card
+    from clearweb.pipeline.erase import add_erase_options, cmd_erase
     from clearweb.pipeline.manifest import cmd_manifest, cmd_verify
     from clearweb.pipeline.status import cmd_status
     from clearweb.pipeline.summary import add_summary_options, cmd_summary
@@ -95,6 +96,8 @@ def add_report_commands(sub: argparse._SubParsersAction) -> None:
     run_command(sub, "why", "where a document went, and why", cmd_why).add_argument("document", help="its URL or id")
     run_command(sub, "manifest", "write RUN/manifest.json: every output file's sha256 and lineage", cmd_manifest)
     run_command(sub, "verify", "recompute RUN/manifest.json's hashes and name what differs", cmd_verify)
+    add_erase_options(run_command(sub, "erase", "remove documents from every output of the run, shards included",
+                                  cmd_erase))
     add_card_options(run_command(sub, "card", "write a Hugging Face dataset card (README.md) for the run's "
                                  "documents", cmd_card))
     add_summary_options(run_command(sub, "summary", "the EU AI Act public summary of training content for one or "

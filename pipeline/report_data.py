@@ -19,6 +19,7 @@ import pyarrow.parquet as pq
 from clearweb.pipeline.audit import AuditedPhase, RunRecord, load_run
 from clearweb.pipeline.core.contract import language_label
 from clearweb.pipeline.core.stats import DOCUMENTS_READ, removed_per_reason
+from clearweb.pipeline.erasures import read_erasures
 from clearweb.pipeline.registry import filters_of
 
 EXAMPLES_PER_REASON = 3
@@ -135,4 +136,23 @@ def build_report(run_dir: Path) -> dict:
         "sections": _sections(run),
         "removals": removals,
         "examples": examples,
+        "erasures": erasure_rows(run.run_dir),
     }
+
+
+def matched_by(matcher: dict) -> str:
+    """An erasure's matcher in a few words: ``3 URLs``, ``1 domain (example.org)``, ``robots delta``."""
+    if "robots_delta" in matcher:
+        return f"robots.txt snapshot {matcher['robots_delta']['digest'][:12]}"
+    kind, values = next(iter(matcher.items()))
+    shown = ", ".join(values[:3]) + (" ..." if len(values) > 3 else "")
+    return f"{len(values)} {kind} ({shown})"
+
+
+def erasure_rows(run_dir: Path) -> list[dict]:
+    """Every erasure of the run (``clearweb erase``): the stage funnel counts what the stages did,
+    the outputs now hold that many documents fewer per stage."""
+    return [{"erasure": entry["erasure"], "date": entry["date"], "reason": entry["reason"],
+             "matched_by": matched_by(entry["matcher"]), "documents": entry["documents"],
+             "removed_from_outputs": {stage: counts.get("output", 0) for stage, counts in entry["stages"].items()}}
+            for entry in read_erasures(run_dir)]

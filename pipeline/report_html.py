@@ -298,6 +298,17 @@ def _lineage(report: dict) -> str:
                  numeric_from=9)
 
 
+def _erasures(report: dict) -> str:
+    rows = [[e["erasure"], e["date"], e["reason"], e["matched_by"], e["documents"],
+             ", ".join(f"{stage} {n}" for stage, n in e["removed_from_outputs"].items())]
+            for e in report.get("erasures") or []]
+    if not rows:
+        return '<p class="muted">no erasures</p>'
+    return ('<p class="muted">Documents removed from the outputs after the stages ran (clearweb erase); the funnel '
+            'counts what the stages did.</p>'
+            + table(["erasure", "date", "reason", "matched by", "documents", "removed from outputs"], rows))
+
+
 def _time(report: dict) -> str:
     rows = [[s["name"], s["tasks"], s["task_seconds"], s["docs_per_task_second"] or ""] for s in report["stages"]]
     return table(["phase", "tasks", "task-seconds", "docs per task-second"], rows)
@@ -326,7 +337,7 @@ def render_html(report: dict) -> str:
     config = report["config"]
     known = report["sections"]
     sections = [("Funnel", _funnel(report)), ("Removals by reason", _removals(report)),
-                ("Lineage", _lineage(report))]
+                ("Erasures", _erasures(report)), ("Lineage", _lineage(report))]
     # the languages table shows the tokenize stage's tokens per label beside the language stage's figures
     renderers = SECTIONS | {"language": ("Languages", partial(
         _languages, tokens=(known.get("tokenize") or {}).get("per_language", {})))}

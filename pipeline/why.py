@@ -6,6 +6,7 @@ agents and the deciding robots.txt line with the snapshot date; language: label 
 the threshold the stage applied; compliance filters: their evidence), else the last output file
 holding it, with what was rewritten (PII replaced) on the way. Settings and paths come from the
 run's lineage (``audit.load_run``). A full scan of the Parquet files: fine for an audit, not a database.
+A document a later erasure removed (``clearweb erase``) is answered from ``RUN/erasures.jsonl``.
 """
 
 from __future__ import annotations
@@ -19,7 +20,9 @@ import pyarrow.parquet as pq
 from clearweb.pipeline.audit import load_run
 from clearweb.pipeline.core.contract import consent_lines
 from clearweb.pipeline.core.errors import InputError
+from clearweb.pipeline.erasures import ERASURES, ErasedDocuments
 from clearweb.pipeline.registry import filters_of
+from clearweb.pipeline.report_data import matched_by
 
 
 def find_row(folder: Path, column: str, value: str) -> tuple[Path, dict] | None:
@@ -46,6 +49,16 @@ def removal_evidence(planned, view, path: Path, row: dict) -> list[str]:
 
 def cmd_why(args: argparse.Namespace) -> int:
     run = load_run(args.run)
+    erasure = ErasedDocuments.of_run(run.run_dir).by_key.get(args.document)
+    if erasure is not None:
+        print(f"erased on {erasure['date']} ({erasure['reason']}): erasure {erasure['erasure']}, matched by "
+              f"{matched_by(erasure['matcher'])}")
+        documents = pq.read_table(run.run_dir / erasure["documents_file"], columns=["id", "url", "evidence"])
+        for row in documents.filter((pc.field("id") == args.document) | (pc.field("url") == args.document)).to_pylist():
+            if row["evidence"]:
+                print(f"  evidence: {row['evidence']}")
+        print(f"  record: {ERASURES} and {erasure['documents_file']}")
+        return 0
     column = "url" if "://" in args.document else "id"
     last = None
     for planned in (p for p in run.graph if p.stage.documents):

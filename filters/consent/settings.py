@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Literal
+from typing import ClassVar, Literal
 
 from pydantic import Field
 
@@ -18,6 +18,8 @@ Signal = Literal["tdmrep", "content_usage", "noai"]
 
 class ConsentSettings(BuildsStep):
     """Consent signals and licenses (clearweb.filters.consent)."""
+
+    reads_artifacts: ClassVar[tuple[str, ...]] = (ROBOTS_SNAPSHOT,)  # each origin's tdmrep.json
 
     honour: list[Signal] = Field(default_factory=lambda: list(SIGNALS),
                                  description="signals whose opt-out removes a document; the others are only recorded")

@@ -103,17 +103,22 @@ class RobotsSettings(BuildsPhases):
                       name="robots_crawl", logs=crawl_logs, tasks=crawl_tasks, invalidate=cover_origins),
         ]
 
+    def filter_step(self, ctx: StageContext, exclusion_writer: DocumentWriter) -> RobotsFilter:
+        return RobotsFilter(str(ctx.artifacts[SNAPSHOT]), agents=self.agents, mode=self.mode,
+                            on_unreachable=self.on_unreachable, on_unchecked=self.on_unchecked,
+                            on_missing_url=self.on_missing_url, honour=self.honour, usage_labels=self.usage_labels,
+                            policy=self.policy,
+                            crawl_time_dir=str(ctx.artifacts[ROBOTS_ARCHIVE]) if ROBOTS_ARCHIVE in ctx.artifacts
+                            else None,
+                            exclusion_writer=exclusion_writer)
+
+    def artifact_filters(self, ctx: StageContext, artifact: str) -> list[RobotsFilter]:
+        return [self.filter_step(ctx, DocumentWriter(str(ctx.dirs.removed)))] if artifact == SNAPSHOT else []
+
     def phases(self, ctx: StageContext) -> list[Phase]:
         def build():
             check_reachable(ctx.artifacts[SNAPSHOT], cache_dir(ctx.run_dir) / "origins", self.max_unreachable_fraction)
-            return [ctx.reader(),
-                    RobotsFilter(str(ctx.artifacts[SNAPSHOT]), agents=self.agents, mode=self.mode,
-                                 on_unreachable=self.on_unreachable, on_unchecked=self.on_unchecked,
-                                 on_missing_url=self.on_missing_url, honour=self.honour,
-                                 usage_labels=self.usage_labels, policy=self.policy,
-                                 crawl_time_dir=str(ctx.artifacts[ROBOTS_ARCHIVE]) if ROBOTS_ARCHIVE in ctx.artifacts
-                                 else None,
-                                 exclusion_writer=DocumentWriter(str(ctx.dirs.removed))),
+            return [ctx.reader(), self.filter_step(ctx, DocumentWriter(str(ctx.dirs.removed))),
                     DocumentWriter(str(ctx.dirs.output))]
 
         return self.crawl_phases(ctx) + [ctx.phase(build)]

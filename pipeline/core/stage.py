@@ -14,12 +14,14 @@ from abc import abstractmethod
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import Any, ClassVar
 
 from datatrove.pipeline.base import PipelineStep
+from datatrove.pipeline.filters.base_filter import BaseFilter
 from datatrove.pipeline.readers import ParquetReader
 
 from clearweb.pipeline.core.settings import StageSettings, StrictModel
+from clearweb.pipeline.erasures import KeepsErasedOut
 
 
 @dataclass(frozen=True)
@@ -59,18 +61,23 @@ class Phase:
     invalidate: Callable[[], None] | None = None
 
 
-class StageOutputReader(ParquetReader):
+class StageOutputReader(KeepsErasedOut, ParquetReader):
     """Reads a completed earlier stage's output. That stage may have kept nothing (a strict
     threshold removes every document): an empty output is read as no documents, where datatrove's
-    reader would fail the task. The runner starts a stage only after the stages it reads completed."""
+    reader would fail the task. The runner starts a stage only after the stages it reads completed.
+    Documents the run's erasures removed are not read (``pipeline/erasures.py``)."""
 
     stats_key = "stage_reader"
+
+    def __init__(self, data_folder: str, run_dir: str | None = None, **kwargs):
+        super().__init__(data_folder, **kwargs)
+        self.run_dir = run_dir
 
     def run(self, data=None, rank: int = 0, world_size: int = 1):
         if not self.data_folder.list_files(recursive=self.recursive, glob_pattern=self.glob_pattern):
             self.stat_update("empty_input")
             return
-        yield from super().run(data, rank, world_size)
+        yield from self.not_erased(self, super().run(data, rank, world_size))
 
 
 @dataclass(frozen=True)
@@ -98,7 +105,7 @@ class StageContext:
 
     def reader(self) -> ParquetReader:
         """A reader of the previous document stage's Parquet output."""
-        reader = StageOutputReader(str(self.input_dir), glob_pattern="**/*.parquet")
+        reader = StageOutputReader(str(self.input_dir), run_dir=str(self.run_dir), glob_pattern="**/*.parquet")
         # datatrove would add the intermediate file's absolute path (it names the run directory, so two
         # runs could never produce identical outputs); provenance is source_file, set at fetch.
         reader.add_file_path = False
@@ -136,6 +143,12 @@ class BuildsPhases(StageSettings):
         """What this stage asks of earlier ones (see ``StageContext.wanted``)."""
         return set()
 
+    def artifact_filters(self, ctx: StageContext, artifact: str) -> list[BaseFilter]:
+        """This stage's filters that decide from ``artifact``, built to judge documents one at a
+        time: ``clearweb erase --robots-delta`` asks them about the documents a stage kept when
+        the artifact (the robots.txt snapshot) changed since. None by default."""
+        return []
+
     def applied(self) -> dict[str, Any]:
         """Values the stage applies that its settings only point to (a thresholds file's entries):
         recorded in the lineage so the audit shows them even after the file changed."""
@@ -169,7 +182,10 @@ class Stage:
 
 class BuildsStep(StrictModel):
     """A filter's settings in a filter stage (compliance): they build its one step. Removed
-    documents go to ``removed_dir`` (``RUN/<stage>/removed/<filter>/``)."""
+    documents go to ``removed_dir`` (``RUN/<stage>/removed/<filter>/``). ``reads_artifacts``: the
+    artifacts its decisions depend on (see ``BuildsPhases.artifact_filters``)."""
+
+    reads_artifacts: ClassVar[tuple[str, ...]] = ()
 
     @abstractmethod
     def step(self, ctx: StageContext, removed_dir: Path) -> PipelineStep:
