@@ -14,7 +14,11 @@ Order of work, so that a kill at any point is finished by running the command ag
 2. each file is rewritten beside itself and renamed into place (``pipeline/erase_files.py``); its
    count is appended to the pending file first;
 3. the erasure is appended to ``RUN/erasures.jsonl`` and to the lineage of each stage it changed,
-   and the pending file is deleted.
+   a report already written is written again (its examples may quote an erased document), and the
+   pending file is deleted.
+
+Not touched: the dedup stage's working files (``dedup/minhash``: per-task id lists and MinHash
+signatures, no text or URL), and models already trained on the shards.
 A second invocation first finishes shards whose new files were complete, deletes other partial
 files, and completes a pending erasure before anything else.
 """
@@ -25,6 +29,7 @@ import argparse
 import json
 import os
 from collections import Counter, defaultdict
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import datetime, timezone
 from pathlib import Path
@@ -63,23 +68,23 @@ class Target:
 
 @dataclass
 class Request:
-    """What to erase: the matcher as recorded, its reason, evidence per id and the first stage to
-    erase from (``--robots-delta``: the stage that judged them; the fetch output keeps every page,
-    as it keeps the pages any robots.txt withholds)."""
+    """What to erase: the matcher as recorded and its reason. A *scoped* request (``--robots-delta``)
+    names per document the stage to erase it from, with the evidence: that stage's output and
+    every later one lose it, the earlier ones keep it, as they keep any page a filter removes."""
 
     matcher: dict
     reason: str
-    evidence: dict[str, str] = field(default_factory=dict)
-    from_stage: str | None = None
+    scoped: bool = False
+    from_stage: dict[str, str] = field(default_factory=dict)  # id -> its first stage (scoped)
+    evidence: dict[str, str] = field(default_factory=dict)  # id -> why (scoped)
 
 
-def targets(run: RunRecord, from_stage: str | None = None) -> list[Target]:
-    """Every file of every enabled stage (from ``from_stage`` on) that holds documents, in pipeline
-    order. A shard without a document map (tokenized by a clearweb before erasure existed) stops
-    the erasure: it could not be cleaned."""
+def targets(run: RunRecord) -> list[Target]:
+    """Every file of every enabled stage that holds documents, in pipeline order. A shard without
+    a document map (tokenized by a clearweb before erasure existed) stops the erasure: it could
+    not be cleaned."""
     found = []
-    names = [planned.name for planned in run.graph]
-    for planned in run.graph[names.index(from_stage) if from_stage else 0:]:
+    for planned in run.graph:
         root = planned.ctx.dirs.root
         if not root.is_dir():
             continue
@@ -121,17 +126,27 @@ def _matching_rows(table: pa.Table, matcher: dict, wanted: set[str]) -> list[int
             or under_domains(host_of(url), domains)]
 
 
+def _erased_in(run: RunRecord, stages: dict[str, str]) -> Callable[[str, str], bool]:
+    """Whether a document is erased from a stage's files: everywhere, or for a scoped erasure
+    from its own first stage on (``stages``: id -> that stage)."""
+    order = {planned.name: index for index, planned in enumerate(run.graph)}
+    if not stages:
+        return lambda document_id, stage: True
+    return lambda document_id, stage: order[stages[document_id]] <= order[stage]
+
+
 def resolve(run: RunRecord, found_targets: list[Target], request: Request) -> dict[str, dict]:
     """id -> {url, stage, text_sha256, evidence} of every document the request matches, from the
-    first stage holding it (its text there is the one hashed)."""
+    first stage it is erased from (its text there is the one hashed)."""
     matcher = request.matcher
-    wanted = set(matcher.get("ids") or ()) | set(request.evidence)
+    wanted = set(matcher.get("ids") or ()) | set(request.from_stage)
+    erased_in = _erased_in(run, request.from_stage)
     documents: dict[str, dict] = {}
     for target in (t for t in found_targets if t.kind == "parquet"):
         columns = [name for name in ("id", "url") if name in pq.read_schema(target.path).names]
         table = pq.read_table(target.path, columns=columns)
         rows = [row for row in _matching_rows(table, matcher, wanted)
-                if table["id"][row].as_py() not in documents]
+                if table["id"][row].as_py() not in documents and erased_in(table["id"][row].as_py(), target.stage)]
         if not rows:
             continue
         matched = pq.read_table(target.path, columns=[*columns, "text"]).take(rows)
@@ -184,12 +199,16 @@ def apply_erasure(run: RunRecord, header: dict, done: dict[str, int]) -> dict[st
     """Rewrite every file holding the header's documents; ``done`` holds the files the journal
     already counted (a resumed erasure). Returns the removed count per file."""
     run_dir = run.run_dir
-    ids = set(pq.read_table(run_dir / header["documents_file"], columns=["id"])["id"].to_pylist())
+    listed = pq.read_table(run_dir / header["documents_file"], columns=["id", "stage"]).to_pylist()
+    erased_in = _erased_in(run, {row["id"]: row["stage"] for row in listed} if header.get("scoped") else {})
+    ids_in: dict[str, set[str]] = {}
     counts = dict(done)
     rewriters = {"parquet": parquet_without, "ds": ds_without, "megatron": megatron_without}
     folders = set()
-    for target in targets(run, header.get("from_stage")):
-        rewrite = rewriters[target.kind](target.path, ids)
+    for target in targets(run):
+        if target.stage not in ids_in:
+            ids_in[target.stage] = {row["id"] for row in listed if erased_in(row["id"], target.stage)}
+        rewrite = rewriters[target.kind](target.path, ids_in[target.stage])
         if target.kind == "ds":
             folders.add(target.path.parent)
         if rewrite is None:
@@ -229,6 +248,10 @@ def finish_erasure(run: RunRecord, header: dict, files: dict[str, int]) -> dict:
             applied.append({"erasure": header["erasure"], "date": header["date"], "reason": header["reason"],
                             "removed": sum(counts.values())})
             write_lineage(run_dir / name, record)
+    if (run_dir / "report.json").exists() or (run_dir / "report.html").exists():
+        from clearweb.pipeline.report_cli import write_report
+
+        write_report(run_dir)  # its examples of removed documents may quote the erased ones
     (run_dir / PENDING).unlink(missing_ok=True)
     return entry
 
@@ -249,10 +272,10 @@ def erase(run: RunRecord, request: Request, dry_run: bool = False) -> dict | Non
     """Erase what ``request`` matches from ``run``; returns the erasures.jsonl entry (None: nothing
     matched, or a dry run)."""
     run_dir = run.run_dir
-    found_targets = targets(run, request.from_stage)
+    found_targets = targets(run)
     documents = resolve(run, found_targets, request)
     if dry_run:
-        print_dry_run(run, found_targets, set(documents))
+        print_dry_run(run, found_targets, documents, request.scoped)
         return None
     if not documents:
         return None
@@ -260,16 +283,17 @@ def erase(run: RunRecord, request: Request, dry_run: bool = False) -> dict | Non
     documents_file = Path(ERASED_DIR) / f"{number:05d}.parquet"
     _write_documents(run_dir / documents_file, documents)
     header = {"erasure": number, "date": _now(), "reason": request.reason, "matcher": request.matcher,
-              "documents": len(documents), "documents_file": documents_file.as_posix(), "from_stage": request.from_stage}
+              "documents": len(documents), "documents_file": documents_file.as_posix(), "scoped": request.scoped}
     (run_dir / PENDING).unlink(missing_ok=True)
     _append_line(run_dir / PENDING, header)
     return finish_erasure(run, header, apply_erasure(run, header, {}))
 
 
-def print_dry_run(run: RunRecord, found_targets: list[Target], ids: set[str]) -> None:
-    total = 0
+def print_dry_run(run: RunRecord, found_targets: list[Target], documents: dict[str, dict], scoped: bool) -> None:
+    total, ids = 0, set(documents)
+    erased_in = _erased_in(run, {i: d["stage"] for i, d in documents.items()} if scoped else {})
     for target in found_targets:
-        count = count_in(target, ids)
+        count = count_in(target, {i for i in ids if erased_in(i, target.stage)})
         if count:
             total += count
             print(f"{target.stage}: {_relative(target.path, run.run_dir)}: {count} document{'s' * (count != 1)}")

@@ -71,11 +71,11 @@ class ErasedDocuments:
     @classmethod
     def of_run(cls, run_dir: str | Path, kept_out: bool = False) -> ErasedDocuments:
         """``kept_out``: only the erasures a re-run must apply itself; a robots delta's
-        (``from_stage``) are not, since a re-run of its stage judges with the snapshot that
-        withholds them, and the stages before it keep every page."""
+        (``scoped``) are not, since a re-run of the stage that judged them judges with the snapshot
+        that withholds them, and the stages before it keep every page."""
         ids, urls, domains, by_key = set(), set(), set(), {}
         for entry in read_erasures(run_dir):
-            if kept_out and entry.get("from_stage"):
+            if kept_out and entry.get("scoped"):
                 continue
             matcher = entry.get("matcher", {})
             domains.update(matcher.get("domains") or ())

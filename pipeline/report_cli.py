@@ -53,14 +53,20 @@ def print_funnel(run_dir: Path) -> None:
             print(line, flush=True)
 
 
-def cmd_report(args: argparse.Namespace) -> int:
-    run = Path(args.run)
+def write_report(run: Path) -> dict:
+    """Write RUN/report.json and report.html; returns the report."""
     report = build_report(run)
     try:
         (run / "report.json").write_text(json.dumps(report, indent=1, ensure_ascii=False))
         (run / "report.html").write_text(render_html(report), encoding="utf-8")
     except OSError as exc:  # a read-only run directory: one line naming the file, exit code 2
         raise InputError(f"cannot write {exc.filename or run}: {exc.strerror or exc}") from None
+    return report
+
+
+def cmd_report(args: argparse.Namespace) -> int:
+    run = Path(args.run)
+    report = write_report(run)
     console = Console()
     console.print(funnel_table(report["stages"]))
     sections = report["sections"]

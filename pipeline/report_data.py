@@ -141,12 +141,12 @@ def build_report(run_dir: Path) -> dict:
 
 
 def matched_by(matcher: dict) -> str:
-    """An erasure's matcher in a few words: ``3 URLs``, ``1 domain (example.org)``, ``robots delta``."""
+    """An erasure's matcher in a few words (``3 urls``, ``robots.txt snapshot 5e0c...``), never the
+    values: a report is published, and the URLs of a takedown must not be in it."""
     if "robots_delta" in matcher:
         return f"robots.txt snapshot {matcher['robots_delta']['digest'][:12]}"
     kind, values = next(iter(matcher.items()))
-    shown = ", ".join(values[:3]) + (" ..." if len(values) > 3 else "")
-    return f"{len(values)} {kind} ({shown})"
+    return f"{len(values)} {kind}"
 
 
 def erasure_rows(run_dir: Path) -> list[dict]:

@@ -5,8 +5,8 @@ old one stale: the robots stage (robots.txt rules and preference lines) and the 
 consent filter (each origin's tdmrep.json). Re-running them and everything after costs a pass
 over the data. The delta asks those stages' own filters (``BuildsPhases.artifact_filters``), built
 with the recorded settings and the current snapshot, about each document the stage kept: those they
-now remove are erased from that stage's output and every later one (the fetch output keeps them, as
-it keeps every page a robots.txt withholds), with the deciding line as evidence. The stages' lineage
+now remove are erased from that stage's output and every later one (the earlier stages keep them,
+as they keep every page a later filter removes), with the deciding line as evidence. The stages' lineage
 then records the current snapshot, and the stages after them the new fingerprints, so the run is
 current again and ``verify`` reports the change.
 
@@ -71,14 +71,14 @@ def delta_request(run: RunRecord, reason: str | None) -> Request:
     if not stages:
         raise InputError(f"{run.run_dir}: every stage judged with the current robots.txt snapshot; nothing to "
                          f"apply (refresh it first: clearweb robots fetch {run.run_dir} --refresh)")
-    evidence: dict[str, str] = {}
+    evidence, from_stage = {}, {}
     returning = 0
     for planned in stages:
         filters = planned.settings.artifact_filters(planned.ctx, SNAPSHOT)
         for row in _documents(planned.ctx.dirs.output):
             decided = verdict(filters, row)
-            if decided:
-                evidence.setdefault(row["id"], f"{planned.name}: {decided}")
+            if decided and row["id"] not in evidence:
+                evidence[row["id"]], from_stage[row["id"]] = f"{planned.name}: {decided}", planned.name
         for step in filters:  # what this filter removed before, and would keep now
             folder = Path(step.exclusion_writer.output_folder.path) if step.exclusion_writer else None
             returning += sum(1 for row in _documents(folder) if verdict([step], row) is None) if folder else 0
@@ -90,8 +90,8 @@ def delta_request(run: RunRecord, reason: str | None) -> Request:
               "(re-run from robots with --rerun-stale to bring them back)")
     matcher = {"robots_delta": {"snapshot": str(stages[0].ctx.artifacts[SNAPSHOT]), "digest": digest,
                                 "stages": [p.name for p in stages], "would_return": returning}}
-    return Request(matcher, reason or f"robots.txt snapshot {digest[:12]} withholds them", evidence,
-                   from_stage=stages[0].name)
+    return Request(matcher, reason or f"robots.txt snapshot {digest[:12]} withholds them", scoped=True,
+                   from_stage=from_stage, evidence=evidence)
 
 
 def rebase_lineage(run_dir: Path, stages: list[str], erasure: int | None) -> None:
