@@ -38,6 +38,7 @@ import pyarrow as pa
 import pyarrow.parquet as pq
 
 from clearweb.pipeline.audit import RunRecord, load_run
+from clearweb.pipeline.core.erasures import ERASED_DIR, ERASURES, host_of, read_erasures, under_domains
 from clearweb.pipeline.core.errors import InputError
 from clearweb.pipeline.erase_files import (
     ds_without,
@@ -48,7 +49,6 @@ from clearweb.pipeline.erase_files import (
     refresh_total,
     text_sha256,
 )
-from clearweb.pipeline.erasures import ERASED_DIR, ERASURES, host_of, read_erasures, under_domains
 from clearweb.pipeline.lineage import read_lineage, write_lineage
 from clearweb.tokenizer.docmap import ids_path, read_ids
 

@@ -15,11 +15,11 @@ from datatrove.pipeline.base import PipelineStep
 from pydantic import Field
 
 from clearweb.pipeline.core.contract import ROBOTS_ARCHIVE
+from clearweb.pipeline.core.erasures import SkipErased
 from clearweb.pipeline.core.settings import StrictModel
 from clearweb.pipeline.core.stage import BuildsPhases, Phase, StageContext
 from clearweb.pipeline.core.writer import DocumentWriter
 from clearweb.pipeline.download import HttpFetcher
-from clearweb.pipeline.erasures import SkipErased
 from clearweb.pipeline.extract import HtmlExtractor
 from clearweb.pipeline.fetch import ShardReader
 from clearweb.pipeline.robots_archive import ROBOTSTXT_PATHS, CaptureCollector, RobotsArchiveReader

@@ -23,9 +23,9 @@ from datetime import datetime, timezone
 from pathlib import Path
 from typing import Any
 
+from clearweb.pipeline.core.erasures import read_erasures
 from clearweb.pipeline.core.hashing import hash_path
 from clearweb.pipeline.core.task_files import write_atomically
-from clearweb.pipeline.erasures import read_erasures
 from clearweb.pipeline.stages import PlannedStage
 
 LINEAGE_FILE = "lineage.json"
@@ -70,7 +70,7 @@ def identity(planned: PlannedStage) -> dict[str, Any]:
 
 
 def start_record(planned: PlannedStage) -> dict[str, Any]:
-    """``erasures_in_effect``: the run's erasures this stage's readers keep out (``pipeline/erasures.py``)."""
+    """``erasures_in_effect``: the run's erasures this stage's readers keep out (``pipeline/core/erasures.py``)."""
     return {"stage": planned.name, "status": "running", "started_at": _now(), **identity(planned),
             "erasures_in_effect": [entry["erasure"] for entry in read_erasures(planned.ctx.run_dir)],
             "applied": planned.settings.applied(), "settings_recorded": planned.settings.model_dump(mode="json"),

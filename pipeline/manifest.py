@@ -18,6 +18,7 @@ import json
 from datetime import datetime, timezone
 from pathlib import Path
 
+from clearweb.pipeline.core.erasures import ERASURES, read_erasures
 from clearweb.pipeline.core.errors import InputError, RunFailed
 from clearweb.pipeline.core.hashing import hash_path
 from clearweb.pipeline.core.task_files import write_atomically
@@ -25,7 +26,6 @@ from clearweb.pipeline.lineage import read_lineage
 from clearweb.pipeline.registry import STAGES
 
 MANIFEST = "manifest.json"
-ERASURES = "erasures.jsonl"
 
 
 def _stage_records(run_dir: Path) -> dict[str, dict]:
@@ -81,11 +81,7 @@ def write_manifest(run_dir: Path) -> Path:
 
 
 def erasures_since(run_dir: Path, created_at: str) -> list[dict]:
-    path = Path(run_dir) / ERASURES
-    if not path.is_file():
-        return []
-    entries = [json.loads(line) for line in path.read_text().splitlines() if line.strip()]
-    return [entry for entry in entries if str(entry.get("date", "")) >= created_at]
+    return [entry for entry in read_erasures(run_dir) if str(entry.get("date", "")) >= created_at]
 
 
 def verify(run_dir: Path) -> list[str]:

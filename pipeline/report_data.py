@@ -18,8 +18,8 @@ import pyarrow.parquet as pq
 
 from clearweb.pipeline.audit import AuditedPhase, RunRecord, load_run
 from clearweb.pipeline.core.contract import language_label
+from clearweb.pipeline.core.erasures import read_erasures
 from clearweb.pipeline.core.stats import DOCUMENTS_READ, removed_per_reason
-from clearweb.pipeline.erasures import read_erasures
 from clearweb.pipeline.registry import filters_of
 
 EXAMPLES_PER_REASON = 3

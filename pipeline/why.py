@@ -19,8 +19,8 @@ import pyarrow.parquet as pq
 
 from clearweb.pipeline.audit import load_run
 from clearweb.pipeline.core.contract import consent_lines
+from clearweb.pipeline.core.erasures import ERASURES, ErasedDocuments
 from clearweb.pipeline.core.errors import InputError
-from clearweb.pipeline.erasures import ERASURES, ErasedDocuments
 from clearweb.pipeline.registry import filters_of
 from clearweb.pipeline.report_data import matched_by
 

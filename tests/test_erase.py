@@ -172,7 +172,7 @@ def test_erase_by_domain_and_by_id(demo, tmp_path):
 def test_erased_documents_stay_out_of_a_re_run(demo, tmp_path, capsys):
     """A stage recomputed after an erasure reads the erased documents nowhere: the fetch stage
     skips them before extraction, every reader skips them, and the lineage says which erasures."""
-    from clearweb.pipeline.erasures import ErasedDocuments, SkipErased
+    from clearweb.pipeline.core.erasures import ErasedDocuments, SkipErased
 
     run = copy_run(demo, tmp_path / "run")
     row = kept_rows(run)[0]

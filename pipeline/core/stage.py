@@ -20,8 +20,8 @@ from datatrove.pipeline.base import PipelineStep
 from datatrove.pipeline.filters.base_filter import BaseFilter
 from datatrove.pipeline.readers import ParquetReader
 
+from clearweb.pipeline.core.erasures import KeepsErasedOut
 from clearweb.pipeline.core.settings import StageSettings, StrictModel
-from clearweb.pipeline.erasures import KeepsErasedOut
 
 
 @dataclass(frozen=True)
@@ -65,7 +65,7 @@ class StageOutputReader(KeepsErasedOut, ParquetReader):
     """Reads a completed earlier stage's output. That stage may have kept nothing (a strict
     threshold removes every document): an empty output is read as no documents, where datatrove's
     reader would fail the task. The runner starts a stage only after the stages it reads completed.
-    Documents the run's erasures removed are not read (``pipeline/erasures.py``)."""
+    Documents the run's erasures removed are not read (``pipeline/core/erasures.py``)."""
 
     stats_key = "stage_reader"
 
