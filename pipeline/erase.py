@@ -11,7 +11,7 @@ Order of work, so that a kill at any point is finished by running the command ag
 1. the matched documents are listed in ``RUN/erasures/<n>.parquet`` (id, URL, first stage, SHA-256
    of the text) and the request in ``RUN/erasures.pending.jsonl``, before any output changes (once
    a URL's rows are gone, only this list still links the URL to its id);
-2. each file is rewritten beside itself and renamed into place (``pipeline/erase_files.py``); its
+2. each file is rewritten beside itself and renamed into place (``pipeline/core/rewrite.py``); its
    count is appended to the pending file first;
 3. the erasure is appended to ``RUN/erasures.jsonl`` and to the lineage of each stage it changed,
    a report already written is written again (its examples may quote an erased document), and the
@@ -38,19 +38,12 @@ import pyarrow as pa
 import pyarrow.parquet as pq
 
 from clearweb.pipeline.audit import RunRecord, load_run
+from clearweb.pipeline.core.docmap import ids_path, read_ids
 from clearweb.pipeline.core.erasures import ERASED_DIR, ERASURES, host_of, read_erasures, under_domains
 from clearweb.pipeline.core.errors import InputError
-from clearweb.pipeline.erase_files import (
-    ds_without,
-    is_document_file,
-    megatron_without,
-    parquet_without,
-    recover,
-    refresh_total,
-    text_sha256,
-)
+from clearweb.pipeline.core.rewrite import is_document_file, parquet_without, recover, text_sha256
+from clearweb.pipeline.core.stage import ShardFormat
 from clearweb.pipeline.lineage import read_lineage, write_lineage
-from clearweb.tokenizer.docmap import ids_path, read_ids
 
 PENDING = "erasures.pending.jsonl"
 DOCUMENTS_SCHEMA = pa.schema([("id", pa.string()), ("url", pa.string()), ("stage", pa.string()),
@@ -59,11 +52,12 @@ DOCUMENTS_SCHEMA = pa.schema([("id", pa.string()), ("url", pa.string()), ("stage
 
 @dataclass(frozen=True)
 class Target:
-    """A file (or shard) that can hold documents: ``kind`` parquet, ds or megatron."""
+    """A file that can hold documents: a Parquet file of documents, or a shard of one of the
+    stage's formats (``Stage.shards``: the path its document map describes)."""
 
     stage: str
-    kind: str
-    path: Path  # the Parquet file, the .ds file, or the Megatron prefix
+    path: Path
+    shards: ShardFormat | None = None
 
 
 @dataclass
@@ -88,19 +82,13 @@ def targets(run: RunRecord) -> list[Target]:
         root = planned.ctx.dirs.root
         if not root.is_dir():
             continue
-        found += [Target(planned.name, "parquet", path) for path in sorted(root.rglob("*.parquet"))
-                  if is_document_file(path)]
-        for shard in sorted(root.rglob("*.ds")):
-            if not ids_path(shard).is_file():
-                raise InputError(f"{shard}: no document map ({ids_path(shard).name}); re-run the {planned.name} "
-                                 "stage to write one, then erase")
-            found.append(Target(planned.name, "ds", shard))
-        for index in sorted(root.rglob("*.idx")):
-            prefix = index.with_suffix("")
-            if not ids_path(prefix).is_file():
-                raise InputError(f"{index}: no document map ({ids_path(prefix).name}); re-run the {planned.name} "
-                                 "stage to write one, then erase")
-            found.append(Target(planned.name, "megatron", prefix))
+        found += [Target(planned.name, path) for path in sorted(root.rglob("*.parquet")) if is_document_file(path)]
+        for shards in planned.stage.shards:
+            for shard in shards.find(root):
+                if not ids_path(shard).is_file():
+                    raise InputError(f"{shard}: no document map ({ids_path(shard).name}); re-run the {planned.name} "
+                                     "stage to write one, then erase")
+                found.append(Target(planned.name, shard, shards))
     return found
 
 
@@ -142,7 +130,7 @@ def resolve(run: RunRecord, found_targets: list[Target], request: Request) -> di
     wanted = set(matcher.get("ids") or ()) | set(request.from_stage)
     erased_in = _erased_in(run, request.from_stage)
     documents: dict[str, dict] = {}
-    for target in (t for t in found_targets if t.kind == "parquet"):
+    for target in (t for t in found_targets if t.shards is None):
         columns = [name for name in ("id", "url") if name in pq.read_schema(target.path).names]
         table = pq.read_table(target.path, columns=columns)
         rows = [row for row in _matching_rows(table, matcher, wanted)
@@ -154,7 +142,7 @@ def resolve(run: RunRecord, found_targets: list[Target], request: Request) -> di
             documents[row["id"]] = {"url": row.get("url"), "stage": target.stage,
                                     "text_sha256": text_sha256(row["text"]),
                                     "evidence": request.evidence.get(row["id"])}
-    for target in (t for t in found_targets if t.kind != "parquet"):  # ids only the shards still hold
+    for target in (t for t in found_targets if t.shards is not None):  # ids only the shards still hold
         for document_id in set(read_ids(ids_path(target.path))) & wanted:
             documents.setdefault(document_id, {"url": None, "stage": target.stage, "text_sha256": None,
                                                "evidence": request.evidence.get(document_id)})
@@ -163,7 +151,7 @@ def resolve(run: RunRecord, found_targets: list[Target], request: Request) -> di
 
 def count_in(target: Target, ids: set[str]) -> int:
     """How many documents of ``target`` an erasure of ``ids`` removes (``--dry-run``)."""
-    if target.kind == "parquet":
+    if target.shards is None:
         return sum(1 for document_id in pq.read_table(target.path, columns=["id"])["id"].to_pylist()
                    if document_id in ids)
     return sum(1 for document_id in read_ids(ids_path(target.path)) if document_id in ids)
@@ -203,22 +191,21 @@ def apply_erasure(run: RunRecord, header: dict, done: dict[str, int]) -> dict[st
     erased_in = _erased_in(run, {row["id"]: row["stage"] for row in listed} if header.get("scoped") else {})
     ids_in: dict[str, set[str]] = {}
     counts = dict(done)
-    rewriters = {"parquet": parquet_without, "ds": ds_without, "megatron": megatron_without}
-    folders = set()
+    folders: dict[ShardFormat, set[Path]] = defaultdict(set)
     for target in targets(run):
         if target.stage not in ids_in:
             ids_in[target.stage] = {row["id"] for row in listed if erased_in(row["id"], target.stage)}
-        rewrite = rewriters[target.kind](target.path, ids_in[target.stage])
-        if target.kind == "ds":
-            folders.add(target.path.parent)
+        rewrite = (target.shards.without if target.shards else parquet_without)(target.path, ids_in[target.stage])
+        if target.shards:
+            folders[target.shards].add(target.path.parent)
         if rewrite is None:
             continue
         relative = _relative(target.path, run_dir)
         _append_line(run_dir / PENDING, {"file": relative, "removed": rewrite.removed})
         rewrite.commit()
         counts[relative] = rewrite.removed
-    for folder in folders:
-        refresh_total(folder)
+    for shards, changed in folders.items():  # every folder, also those a resumed erasure finished before
+        shards.after(sorted(changed))
     return counts
 
 

@@ -29,6 +29,7 @@ from clearweb.pipeline.fetch_audit import fetch_report
 from clearweb.pipeline.fetch_stage import FetchSettings
 from clearweb.pipeline.filter_chain import FilterChainSettings, filter_chain_settings
 from clearweb.tokenizer.audit import fertility_report, tokens_report, vocabulary_shortfall
+from clearweb.tokenizer.shard_erasure import DS, MEGATRON
 from clearweb.tokenizer.stage import TOKENIZER, TokenizerSettings, TokenizeSettings
 
 COMPLIANCE_DOC = ("Consent (TDMRep, aipref, noai) and license, toxicity and PII, in that order (toxicity is scored on the text before PII "
@@ -90,4 +91,4 @@ register_filter("compliance", Filter("pii", PiiSettings, report=pii_report))
 register_stage(Stage("tokenizer", TokenizerSettings, documents=False, report=fertility_report,
                      warning=vocabulary_shortfall))
 register_stage(Stage("tokenize", TokenizeSettings, documents=False, uses=(TOKENIZER,), required=(TOKENIZER,),
-                     report=tokens_report))
+                     report=tokens_report, shards=(DS, MEGATRON)))

@@ -24,8 +24,8 @@ import pyarrow.parquet as pq
 from datatrove.data import Document
 from datatrove.pipeline.filters.base_filter import BaseFilter
 
-from clearweb.filters.robots.stage import SNAPSHOT
 from clearweb.pipeline.audit import RunRecord, load_run
+from clearweb.pipeline.core.contract import ROBOTS_SNAPSHOT
 from clearweb.pipeline.core.errors import InputError
 from clearweb.pipeline.erase import Request
 from clearweb.pipeline.lineage import artifact_digest, fingerprint, read_lineage, write_lineage
@@ -39,9 +39,9 @@ def judged_with_another_snapshot(run: RunRecord) -> list[PlannedStage]:
     stages = []
     for planned in run.graph:
         record = run.lineage.get(planned.name) or {}
-        if (record.get("status") == "complete" and SNAPSHOT in planned.ctx.artifacts
-                and planned.settings.artifact_filters(planned.ctx, SNAPSHOT)
-                and record.get("artifacts", {}).get(SNAPSHOT) != artifact_digest(planned, SNAPSHOT)):
+        if (record.get("status") == "complete" and ROBOTS_SNAPSHOT in planned.ctx.artifacts
+                and planned.settings.artifact_filters(planned.ctx, ROBOTS_SNAPSHOT)
+                and record.get("artifacts", {}).get(ROBOTS_SNAPSHOT) != artifact_digest(planned, ROBOTS_SNAPSHOT)):
             stages.append(planned)
     return stages
 
@@ -74,7 +74,7 @@ def delta_request(run: RunRecord, reason: str | None) -> Request:
     evidence, from_stage = {}, {}
     returning = 0
     for planned in stages:
-        filters = planned.settings.artifact_filters(planned.ctx, SNAPSHOT)
+        filters = planned.settings.artifact_filters(planned.ctx, ROBOTS_SNAPSHOT)
         for row in _documents(planned.ctx.dirs.output):
             decided = verdict(filters, row)
             if decided and row["id"] not in evidence:
@@ -82,13 +82,13 @@ def delta_request(run: RunRecord, reason: str | None) -> Request:
         for step in filters:  # what this filter removed before, and would keep now
             folder = Path(step.exclusion_writer.output_folder.path) if step.exclusion_writer else None
             returning += sum(1 for row in _documents(folder) if verdict([step], row) is None) if folder else 0
-    digest = artifact_digest(stages[0], SNAPSHOT)
+    digest = artifact_digest(stages[0], ROBOTS_SNAPSHOT)
     print(f"robots delta: {len(evidence)} kept document(s) withheld by the current snapshot "
           f"(stages {', '.join(p.name for p in stages)})")
     if returning:
         print(f"robots delta: {returning} removed document(s) the current snapshot would allow stay removed "
               "(re-run from robots with --rerun-stale to bring them back)")
-    matcher = {"robots_delta": {"snapshot": str(stages[0].ctx.artifacts[SNAPSHOT]), "digest": digest,
+    matcher = {"robots_delta": {"snapshot": str(stages[0].ctx.artifacts[ROBOTS_SNAPSHOT]), "digest": digest,
                                 "stages": [p.name for p in stages], "would_return": returning}}
     return Request(matcher, reason or f"robots.txt snapshot {digest[:12]} withholds them", scoped=True,
                    from_stage=from_stage, evidence=evidence)
@@ -105,9 +105,9 @@ def rebase_lineage(run_dir: Path, stages: list[str], erasure: int | None) -> Non
             continue
         changed = False
         if planned.name in stages:
-            before, now = record["artifacts"].get(SNAPSHOT), artifact_digest(planned, SNAPSHOT)
-            record["artifacts"][SNAPSHOT] = now
-            record.setdefault("rebased", []).append({"artifact": SNAPSHOT, "from": before, "to": now,
+            before, now = record["artifacts"].get(ROBOTS_SNAPSHOT), artifact_digest(planned, ROBOTS_SNAPSHOT)
+            record["artifacts"][ROBOTS_SNAPSHOT] = now
+            record.setdefault("rebased", []).append({"artifact": ROBOTS_SNAPSHOT, "from": before, "to": now,
                                                      "erasure": erasure})
             changed = True
         for upstream in planned.upstream:

@@ -19,7 +19,7 @@ import pyarrow.parquet as pq
 import pytest
 
 from clearweb.pipeline.cli import main
-from clearweb.tokenizer.docmap import read_ids
+from clearweb.pipeline.core.docmap import read_ids
 from tests.test_megatron_shards import megatron_documents
 
 

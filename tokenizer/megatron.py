@@ -18,18 +18,20 @@ from __future__ import annotations
 import shutil
 import struct
 from collections import defaultdict
+from dataclasses import dataclass
 from pathlib import Path
 
 import numpy as np
 from datatrove.data import DocumentsPipeline
 from datatrove.pipeline.base import PipelineStep
 
-from clearweb.tokenizer.docmap import ids_path, read_ids, write_ids
+from clearweb.pipeline.core.docmap import ids_path, read_ids, write_ids
 from clearweb.tokenizer.vocabulary import largest_token_id
 
 INDEX_HEADER = b"MMIDIDX\x00\x00"
 INDEX_VERSION = 1
 DTYPE_CODES = {np.dtype(np.uint16): 8, np.dtype(np.int32): 4}
+_DTYPES = {code: dtype for dtype, code in DTYPE_CODES.items()}
 _CHUNK_TOKENS = 1 << 24
 
 
@@ -42,6 +44,44 @@ def ds_documents(shard: Path) -> np.ndarray:
     """Document lengths of a ``.ds`` shard, from its ``.ds.index`` (uint64 document ends)."""
     ends = np.fromfile(f"{shard}.index", dtype=np.uint64).astype(np.int64)
     return np.diff(ends, prepend=0)
+
+
+@dataclass(frozen=True)
+class MegatronIndex:
+    """An ``.idx`` file's content."""
+
+    dtype: np.dtype
+    lengths: np.ndarray  # int32 per sequence
+    pointers: np.ndarray  # int64 byte offset of each sequence in the .bin
+    documents: np.ndarray  # int64 sequence numbers where documents start, then the count
+
+    @classmethod
+    def of_lengths(cls, dtype: np.dtype, lengths: np.ndarray) -> MegatronIndex:
+        """Sequences back to back, one document each."""
+        lengths = np.asarray(lengths, dtype=np.int64)
+        pointers = np.r_[0, np.cumsum(lengths)[:-1]].astype(np.int64)[:len(lengths)] * dtype.itemsize
+        return cls(dtype, lengths.astype(np.int32), pointers, np.arange(len(lengths) + 1, dtype=np.int64))
+
+    @classmethod
+    def read(cls, path: Path) -> MegatronIndex:
+        data = path.read_bytes()
+        if not data.startswith(INDEX_HEADER):
+            raise ValueError(f"{path}: not a Megatron index (header {data[:9]!r})")
+        offset = len(INDEX_HEADER) + 8  # the header, then the version
+        code = data[offset]
+        count, document_count = struct.unpack_from("<QQ", data, offset + 1)
+        offset += 17
+        if code not in _DTYPES:
+            raise ValueError(f"{path}: token type code {code} is not one the tokenize stage writes")
+        return cls(_DTYPES[code], np.frombuffer(data, np.int32, count, offset),
+                   np.frombuffer(data, np.int64, count, offset + 4 * count),
+                   np.frombuffer(data, np.int64, document_count, offset + 12 * count))
+
+    def to_bytes(self) -> bytes:
+        count = len(self.lengths)
+        return b"".join([INDEX_HEADER, struct.pack("<Q", INDEX_VERSION), struct.pack("<B", DTYPE_CODES[self.dtype]),
+                         struct.pack("<QQ", count, len(self.documents)), self.lengths.astype(np.int32).tobytes(),
+                         self.pointers.astype(np.int64).tobytes(), self.documents.astype(np.int64).tobytes()])
 
 
 def write_indexed_dataset(prefix: Path, shards: list[Path], dtype: np.dtype) -> tuple[int, int]:
@@ -70,23 +110,13 @@ def write_indexed_dataset(prefix: Path, shards: list[Path], dtype: np.dtype) -> 
     except BaseException:
         partial_bin.unlink(missing_ok=True)
         raise
-    lengths = np.concatenate(lengths) if lengths else np.zeros(0, dtype=np.int64)
-    pointers = np.concatenate([[0], np.cumsum(lengths[:-1])]).astype(np.int64) * dtype.itemsize
-    count = len(lengths)
+    index = MegatronIndex.of_lengths(dtype, np.concatenate(lengths) if lengths else np.zeros(0, dtype=np.int64))
     partial_idx = idx_path.with_name(idx_path.name + ".partial")
-    with open(partial_idx, "wb") as index:
-        index.write(INDEX_HEADER)
-        index.write(struct.pack("<Q", INDEX_VERSION))
-        index.write(struct.pack("<B", DTYPE_CODES[dtype]))
-        index.write(struct.pack("<Q", count))
-        index.write(struct.pack("<Q", count + 1))
-        index.write(lengths.astype(np.int32).tobytes())
-        index.write(pointers[:count].tobytes())
-        index.write(np.arange(count + 1, dtype=np.int64).tobytes())
+    partial_idx.write_bytes(index.to_bytes())
     write_ids(ids_path(prefix), ids)
     partial_bin.replace(bin_path)
     partial_idx.replace(idx_path)
-    return count, int(lengths.sum())
+    return len(index.lengths), int(index.lengths.sum())
 
 
 def task_shards(folder: Path) -> dict[int, list[Path]]:

@@ -36,9 +36,9 @@ from datatrove.pipeline.tokens.tokenizer import DocumentTokenizer, get_output_fi
 
 from clearweb.pipeline.core.bounded_stats import report_top
 from clearweb.pipeline.core.contract import language_label
+from clearweb.pipeline.core.docmap import COPY_OF, ids_path, read_ids, write_ids
 from clearweb.pipeline.core.hashing import hash_path, stable_fraction
 from clearweb.pipeline.core.task_files import write_task_file
-from clearweb.tokenizer.docmap import COPY_OF, ids_path, read_ids, write_ids
 
 TOP_LABELS_IN_STATS = 50
 

@@ -9,10 +9,10 @@ from pydantic import Field
 
 from clearweb.filters.consent.aipref import TRAINING_LABELS
 from clearweb.filters.consent.filter import SIGNALS, ConsentFilter
+from clearweb.pipeline.core.contract import ROBOTS_SNAPSHOT  # holds each origin's tdmrep.json
 from clearweb.pipeline.core.stage import BuildsStep, StageContext
 from clearweb.pipeline.core.writer import DocumentWriter
 
-ROBOTS_SNAPSHOT = "robots_snapshot"  # the robots stage's artifact, which holds each origin's tdmrep.json
 Signal = Literal["tdmrep", "content_usage", "noai"]
 
 

@@ -66,6 +66,8 @@ COLUMN_TYPES: dict[str, pa.DataType] = {
 
 #: artifact of the fetch stage: the robots.txt captures Common Crawl archived for the run's origins
 ROBOTS_ARCHIVE = "robots_archive"
+#: the robots stage's artifact: the dated robots.txt snapshot (with each origin's tdmrep.json)
+ROBOTS_SNAPSHOT = "robots_snapshot"
 #: one archived robots.txt fetch, as the fetch stage keeps it and the robots filter reads it: the
 #: body as fetched (``decode_robots`` applies RFC 9309's decoding when it is read)
 ROBOTS_CAPTURE = pa.schema([

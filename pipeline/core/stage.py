@@ -156,6 +156,20 @@ class BuildsPhases(StageSettings):
 
 
 @dataclass(frozen=True)
+class ShardFormat:
+    """Files of token sequences a stage writes, each with its document map (``<shard>.ids``), which
+    ``clearweb erase`` rewrites without some documents (``pipeline/core/rewrite.py``)."""
+
+    name: str
+    #: the stage's folder -> every shard in it (the path its map describes)
+    find: Callable[[Path], list[Path]]
+    #: (shard, ids) -> the prepared rewrite without those documents, None when it holds none
+    without: Callable[[Path, set[str]], Any]
+    #: after an erasure, with the folders whose shards it changed (recount totals)
+    after: Callable[[list[Path]], None] = lambda folders: None
+
+
+@dataclass(frozen=True)
 class Stage:
     """One registered stage. ``documents``: it writes documents (Parquet) that later stages read;
     ``reads``: it reads the previous document stage's output; ``uses``: artifacts of other stages
@@ -178,6 +192,8 @@ class Stage:
     #: a warning line for the end of a run, from the stage's outputs in the run directory (task logs
     #: hold it too, but the terminal shows only errors from tasks), or None
     warning: Callable[[Path], str | None] | None = None
+    #: token shards it writes, for erasure (its Parquet files of documents need no declaration)
+    shards: tuple[ShardFormat, ...] = ()
 
 
 class BuildsStep(StrictModel):
