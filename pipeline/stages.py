@@ -11,10 +11,12 @@ from __future__ import annotations
 
 import dataclasses
 from dataclasses import dataclass
+from functools import partial
 from pathlib import Path
 
 from clearweb.pipeline.config import RunConfig
 from clearweb.pipeline.core.errors import ConfigError
+from clearweb.pipeline.core.extra_steps import with_extra_steps
 from clearweb.pipeline.core.stage import BuildsPhases, Phase, Stage, StageContext
 from clearweb.pipeline.registry import STAGES
 
@@ -35,7 +37,15 @@ class PlannedStage:
         return self.stage.name
 
     def phases(self) -> list[Phase]:
-        return self.settings.phases(self.ctx)
+        """The settings' phases; the user's extra steps go into the document phase (the one named
+        after the stage)."""
+        phases = self.settings.phases(self.ctx)
+        extra = self.settings.extra_steps
+        if not extra:
+            return phases
+        return [dataclasses.replace(phase, build=partial(_with_extra, phase.build, extra, self.ctx.dirs.removed,
+                                                         self.name)) if phase.name == self.name else phase
+                for phase in phases]
 
     def with_inputs(self, inputs: list[dict] | None) -> PlannedStage:
         return dataclasses.replace(self, ctx=dataclasses.replace(self.ctx, inputs=inputs))
@@ -43,6 +53,10 @@ class PlannedStage:
     def owned_dirs(self) -> list[Path]:
         """Everything recomputed with the stage: ``RUN/<stage>`` and folders it declares."""
         return [self.ctx.dirs.root, *self.stage.owns(self.ctx.run_dir)]
+
+
+def _with_extra(build, extra, removed_root: Path, stage: str) -> list:
+    return with_extra_steps(build(), extra, removed_root, stage)
 
 
 def stage_tasks(config: RunConfig, settings: BuildsPhases) -> tuple[int, int]:
@@ -68,6 +82,9 @@ def stage_graph(config: RunConfig, source: str, run_dir: Path | None = None, che
     last_documents: str | None = None
     for index, (stage, settings) in enumerate(enabled):
         key = f"stages.{stage.name}"
+        if settings.extra_steps and not stage.documents:
+            raise ConfigError(source, f"{key}.extra_steps", f"stage {stage.name} writes no documents; extra_steps go "
+                              "into a document stage (fetch ... compliance)")
         if stage.reads and last_documents is None:
             raise ConfigError(source, key, "needs an earlier document stage to read from (add fetch)")
         for name in stage.required:

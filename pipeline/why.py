@@ -40,6 +40,9 @@ def removal_evidence(planned, view, path: Path, row: dict) -> list[str]:
     """The evidence lines of the stage, or of the filter whose ``removed/<filter>/`` holds the row."""
     explain = planned.stage.explain
     relative = path.relative_to(planned.ctx.dirs.removed).parts
+    for step in planned.settings.extra_steps:
+        if len(relative) > 1 and relative[0] == step.folder_name:
+            return [f"extra step {step.step_class} ({planned.name}'s extra_steps)"]
     for f in filters_of(planned.settings):
         if len(relative) > 1 and relative[0] == f.name:
             explain = f.explain

@@ -19,8 +19,10 @@ from typing import Any, ClassVar
 from datatrove.pipeline.base import PipelineStep
 from datatrove.pipeline.filters.base_filter import BaseFilter
 from datatrove.pipeline.readers import ParquetReader
+from pydantic import Field
 
 from clearweb.pipeline.core.erasures import KeepsErasedOut
+from clearweb.pipeline.core.extra_steps import ExtraStep
 from clearweb.pipeline.core.settings import StageSettings, StrictModel
 
 
@@ -121,7 +123,28 @@ class StageContext:
 
 
 class BuildsPhases(StageSettings):
-    """A stage's settings: they build its phases, and may name the artifacts the stage makes."""
+    """A stage's settings: they build its phases, and may name the artifacts the stage makes.
+    ``extra_steps``: the user's own steps in a document stage (``pipeline/core/extra_steps.py``)."""
+
+    extra_steps: list[ExtraStep] = Field(default_factory=list, description="your own datatrove steps in this "
+                                         "stage's document phase: [{class: pkg.module.Class, args: {...}, "
+                                         "position: before|after}]")
+
+    def content(self) -> dict[str, Any]:
+        """Without ``extra_steps`` when there are none: runs made before the key existed stay current."""
+        data = super().content()
+        if not self.extra_steps:
+            data.pop("extra_steps")
+        return data
+
+    def content_paths(self, prefix: str = "") -> dict[str, str]:
+        """The extra steps' source files count as content: editing one makes the stage stale."""
+        paths = super().content_paths(prefix)
+        for index, step in enumerate(self.extra_steps):
+            source = step.source_file()
+            if source:
+                paths[f"{prefix}extra_steps[{index}].class"] = source
+        return paths
 
     @abstractmethod
     def phases(self, ctx: StageContext) -> list[Phase]:

@@ -1,0 +1,104 @@
+"""A user's own datatrove steps in a document stage, from the config (``extra_steps``).
+
+    stages:
+      quality:
+        extra_steps:
+          - class: mypackage.filters.NoBoilerplate   # any datatrove PipelineStep
+            args: {max_ratio: 0.3}                     # its constructor's keyword arguments
+            position: after                            # after the stage's own steps (default), or
+                                                       # before them (right after the stage's reader)
+
+The class is imported by its dotted path and the arguments are bound to its constructor when the
+config is read: a missing module or class, a class that is not a datatrove step, or an argument its
+constructor does not take stops the run with one line naming the key, before any work. A filter
+(datatrove's ``BaseFilter``) without an exclusion writer of its own writes what it removes to
+``RUN/<stage>/removed/<name>/`` (``name``: default the class name), so its removals are in the
+report's funnel and removal tables and ``clearweb why`` finds them like a built-in filter's. The
+lineage records the class, its arguments and the SHA-256 of the module's source file: editing the
+step makes the stage stale.
+"""
+
+from __future__ import annotations
+
+import importlib
+import inspect
+import re
+from pathlib import Path
+from typing import Any, ClassVar, Literal
+
+from datatrove.pipeline.base import PipelineStep
+from datatrove.pipeline.filters.base_filter import BaseFilter
+from datatrove.pipeline.writers.disk_base import DiskWriter
+from pydantic import ConfigDict, Field, model_validator
+
+from clearweb.pipeline.core.partitioned_writer import PartitionedWriter
+from clearweb.pipeline.core.settings import StrictModel
+
+
+def step_class(path: str) -> type[PipelineStep]:
+    """The class at ``package.module.Class``; ValueError naming what is wrong."""
+    module_name, _, name = path.rpartition(".")
+    if not module_name:
+        raise ValueError(f"{path!r}: give the class as package.module.Class")
+    try:
+        module = importlib.import_module(module_name)
+    except ImportError as exc:
+        raise ValueError(f"{path!r}: cannot import {module_name} ({exc})") from None
+    found = getattr(module, name, None)
+    if not (inspect.isclass(found) and issubclass(found, PipelineStep)):
+        raise ValueError(f"{path!r}: {name} in {module_name} is not a datatrove PipelineStep class")
+    return found
+
+
+class ExtraStep(StrictModel):
+    """One step of the user's, inserted into a stage's document phase."""
+
+    model_config = ConfigDict(extra="forbid", validate_default=True, allow_inf_nan=False, populate_by_name=True)
+    content_keys: ClassVar[tuple[str, ...]] = ()
+
+    step_class: str = Field(alias="class", description="package.module.Class, a datatrove PipelineStep")
+    args: dict[str, Any] = Field(default_factory=dict, description="its constructor's keyword arguments")
+    position: Literal["before", "after"] = Field("after", description="before the stage's own steps (right "
+                                                 "after its reader) or after them (before its writer)")
+    name: str | None = Field(None, description="its removed/ folder (a filter); default: the class name")
+
+    @model_validator(mode="after")
+    def _importable(self) -> ExtraStep:
+        cls = step_class(self.step_class)
+        try:
+            inspect.signature(cls).bind(**self.args)
+        except TypeError as exc:
+            raise ValueError(f"args do not fit {cls.__name__}: {exc}") from None
+        if self.name is not None and not re.fullmatch(r"[A-Za-z0-9_.-]+", self.name):
+            raise ValueError(f"name {self.name!r}: letters, digits, '_', '.' and '-' only (a folder name)")
+        return self
+
+    @property
+    def folder_name(self) -> str:
+        return self.name or self.step_class.rpartition(".")[2]
+
+    def source_file(self) -> str | None:
+        """The module's source file, whose content the lineage hashes."""
+        module = inspect.getmodule(step_class(self.step_class))
+        source = inspect.getsourcefile(module) if module else None
+        return source if source and Path(source).is_file() else None
+
+    def build(self, removed_root: Path) -> PipelineStep:
+        step = step_class(self.step_class)(**self.args)
+        if isinstance(step, BaseFilter) and step.exclusion_writer is None:
+            from clearweb.pipeline.core.writer import DocumentWriter
+
+            step.exclusion_writer = DocumentWriter(str(removed_root / self.folder_name))
+        return step
+
+
+def with_extra_steps(steps: list[PipelineStep], extra: list[ExtraStep], removed_root: Path,
+                     stage: str) -> list[PipelineStep]:
+    """The phase's steps with the user's: ``before`` ones right after the reader, ``after`` ones
+    right before the writer that ends a document phase."""
+    if not isinstance(steps[-1], (DiskWriter, PartitionedWriter)):
+        raise ValueError(f"stage {stage}: its last step ({steps[-1].name}) writes no documents; extra_steps "
+                         "need a document phase")
+    before = [step.build(removed_root) for step in extra if step.position == "before"]
+    after = [step.build(removed_root) for step in extra if step.position == "after"]
+    return [steps[0], *before, *steps[1:-1], *after, steps[-1]]

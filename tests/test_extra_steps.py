@@ -1,0 +1,122 @@
+"""A user's own datatrove steps from the config (``extra_steps``): imported and checked before any
+work, run where the config puts them, their removals in removed/, the report and ``why``, their
+source in the lineage."""
+
+import json
+import sys
+import textwrap
+
+import pyarrow as pa
+import pyarrow.parquet as pq
+import pytest
+
+from clearweb.pipeline.cli import main
+
+STEPS = textwrap.dedent('''
+    from datatrove.pipeline.base import PipelineStep
+    from datatrove.pipeline.filters.base_filter import BaseFilter
+
+
+    class DropWord(BaseFilter):
+        name = "drop word"
+
+        def __init__(self, word: str, exclusion_writer=None):
+            super().__init__(exclusion_writer)
+            self.word = word
+
+        def filter(self, doc):
+            return (False, f"mentions_{self.word}") if self.word in doc.text else True
+
+
+    class Stamp(PipelineStep):
+        name = "stamp"
+
+        def __init__(self, value: int = 1):
+            super().__init__()
+            self.value = value
+
+        def run(self, data, rank=0, world_size=1):
+            for doc in data:
+                doc.metadata["stamp"] = self.value
+                self.stat_update("stamped")
+                yield doc
+
+
+    class NotAStep:
+        pass
+''')
+
+
+@pytest.fixture
+def steps_module(tmp_path, monkeypatch):
+    folder = tmp_path / "usersteps"
+    folder.mkdir()
+    (folder / "mysteps.py").write_text(STEPS)
+    monkeypatch.syspath_prepend(str(folder))
+    monkeypatch.setenv("PYTHONPATH", f"{folder}:{__import__('os').environ.get('PYTHONPATH', '')}")
+    yield folder / "mysteps.py"
+    sys.modules.pop("mysteps", None)
+
+
+def write_config(tmp_path, extra: str) -> str:
+    docs = tmp_path / "docs.parquet"
+    texts = [f"document {i} about apples and pears" for i in range(6)] + ["a lorem document", "more lorem here"]
+    pq.write_table(pa.table({"text": texts, "id": [f"d{i}" for i in range(len(texts))],
+                             "url": [f"https://x{i}.example/p" for i in range(len(texts))]}), docs)
+    config = tmp_path / "run.yaml"
+    config.write_text(f"""run_dir: {tmp_path / 'run'}
+executor: {{tasks: 1, workers: 1}}
+stages:
+  fetch:
+    inputs: [{{path: "{docs}", format: parquet}}]
+    extra_steps: {extra}
+""")
+    return str(config)
+
+
+def test_extra_steps_run_where_the_config_puts_them(tmp_path, steps_module, capsys):
+    config = write_config(tmp_path, '[{class: mysteps.DropWord, args: {word: lorem}}, '
+                                    '{class: mysteps.Stamp, args: {value: 7}, position: before}]')
+    assert main(["run", config]) == 0
+    run = tmp_path / "run"
+    kept = pq.read_table(run / "fetch" / "output" / "00000.parquet").to_pylist()
+    assert sorted(r["id"] for r in kept) == [f"d{i}" for i in range(6)] and {r["stamp"] for r in kept} == {7}
+    removed = pq.read_table(run / "fetch" / "removed" / "DropWord" / "00000.parquet").to_pylist()
+    assert sorted(r["id"] for r in removed) == ["d6", "d7"] and {r["removed_by"] for r in removed} == {"mentions_lorem"}
+    assert "mentions_lorem 2" in capsys.readouterr().out  # the funnel's removals
+
+    assert main(["report", str(run)]) == 0
+    report = json.loads((run / "report.json").read_text())
+    assert report["removals"]["fetch"]["mentions_lorem"]["documents"] == 2
+    capsys.readouterr()
+    assert main(["why", str(run), "d6"]) == 0
+    out = capsys.readouterr().out
+    assert "removed by stage fetch: mentions_lorem" in out and "extra step mysteps.DropWord" in out
+
+    lineage = json.loads((run / "fetch" / "lineage.json").read_text())
+    assert lineage["settings"]["extra_steps"][0]["step_class"] == "mysteps.DropWord"
+    assert "extra_steps[0].class" in lineage["files"]
+    steps_module.write_text(STEPS.replace('f"mentions_{self.word}"', 'f"says_{self.word}"'))
+    assert main(["run", config]) == 2  # the step's source changed: the stage is stale
+    assert "fetch: the content of extra_steps[0].class changed" in capsys.readouterr().err
+
+
+@pytest.mark.parametrize(("extra", "message"), [
+    ("[{class: nosuchmodule.Step}]", "stages.fetch.extra_steps[0]: 'nosuchmodule.Step': cannot import nosuchmodule"),
+    ("[{class: mysteps.NotAStep}]", "is not a datatrove PipelineStep class"),
+    ("[{class: mysteps.DropWord, args: {wrod: x}}]", "args do not fit DropWord"),
+    ("[{class: mysteps.Stamp, position: middle}]", "stages.fetch.extra_steps[0].position"),
+])
+def test_a_bad_extra_step_stops_the_run_before_any_work(tmp_path, steps_module, capsys, extra, message):
+    assert main(["run", write_config(tmp_path, extra)]) == 2
+    err = capsys.readouterr().err
+    assert message in err and len(err.strip().splitlines()) == 1
+    assert not (tmp_path / "run").exists()
+
+
+def test_extra_steps_only_in_document_stages(tmp_path, steps_module, capsys):
+    config = write_config(tmp_path, "[]")
+    with open(config, "a") as out:
+        out.write("  tokenizer: {vocab_size: 600}\n  tokenize: {extra_steps: [{class: mysteps.Stamp}]}\n")
+    assert main(["run", config]) == 2
+    assert "stages.tokenize.extra_steps: stage tokenize writes no documents" in capsys.readouterr().err
