@@ -226,7 +226,11 @@ def read_yaml(path: str | Path) -> dict[str, Any]:
 
 
 def validate_config(raw: dict[str, Any], source: str, context: dict | None = None) -> RunConfig:
-    """Validate a raw config; ``context=AUDIT`` describes a past run without checking any file."""
+    """Validate a raw config; ``context=AUDIT`` describes a past run without checking any file.
+    Stages the config defines itself are registered first (``pipeline/custom_stage.py``)."""
+    from clearweb.pipeline.custom_stage import register_custom_stages
+
+    register_custom_stages(raw.get("stages"), source)
     try:
         return run_config_model().model_validate(raw, context=context)
     except ValidationError as exc:

@@ -40,9 +40,9 @@ def removal_evidence(planned, view, path: Path, row: dict) -> list[str]:
     """The evidence lines of the stage, or of the filter whose ``removed/<filter>/`` holds the row."""
     explain = planned.stage.explain
     relative = path.relative_to(planned.ctx.dirs.removed).parts
-    for step in planned.settings.extra_steps:
+    for step in planned.settings.user_steps():
         if len(relative) > 1 and relative[0] == step.folder_name:
-            return [f"extra step {step.step_class} ({planned.name}'s extra_steps)"]
+            return [f"step {step.step_class} (stage {planned.name}, from the config)"]
     for f in filters_of(planned.settings):
         if len(relative) > 1 and relative[0] == f.name:
             explain = f.explain

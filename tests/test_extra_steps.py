@@ -91,7 +91,7 @@ def test_extra_steps_run_where_the_config_puts_them(tmp_path, steps_module, caps
     capsys.readouterr()
     assert main(["why", str(run), "d6"]) == 0
     out = capsys.readouterr().out
-    assert "removed by stage fetch: mentions_lorem" in out and "extra step mysteps.DropWord" in out
+    assert "removed by stage fetch: mentions_lorem" in out and "step mysteps.DropWord (stage fetch, from the config)" in out
 
     lineage = json.loads((run / "fetch" / "lineage.json").read_text())
     assert lineage["settings"]["extra_steps"][0]["step_class"] == "mysteps.DropWord"
@@ -120,3 +120,50 @@ def test_extra_steps_only_in_document_stages(tmp_path, steps_module, capsys):
         out.write("  tokenizer: {vocab_size: 600}\n  tokenize: {extra_steps: [{class: mysteps.Stamp}]}\n")
     assert main(["run", config]) == 2
     assert "stages.tokenize.extra_steps: stage tokenize writes no documents" in capsys.readouterr().err
+
+
+@pytest.fixture
+def unregister_custom():
+    from clearweb.pipeline.registry import STAGES, unregister
+
+    before = {stage.name for stage in STAGES}
+    yield
+    for stage in [stage for stage in STAGES if stage.name not in before]:
+        unregister(stage.name)
+
+
+def test_a_stage_of_the_users_own_steps(tmp_path, steps_module, unregister_custom, capsys):
+    """A ``stages`` entry with ``after`` and ``steps`` is a stage: it reads the stage it follows,
+    the stages after it read its output, and it is audited like a built-in one."""
+    config = write_config(tmp_path, "[]")
+    with open(config, "a") as out:
+        out.write("  no_lorem:\n    after: fetch\n    steps: [{class: mysteps.Stamp, args: {value: 3}}, "
+                  "{class: mysteps.DropWord, args: {word: lorem}, name: lorem}]\n"
+                  "  tokenizer: {vocab_size: 600}\n  tokenize: {}\n")
+    assert main(["run", config]) == 0
+    run = tmp_path / "run"
+    kept = pq.read_table(run / "no_lorem" / "output" / "00000.parquet").to_pylist()
+    assert sorted(r["id"] for r in kept) == [f"d{i}" for i in range(6)] and {r["stamp"] for r in kept} == {3}
+    assert len(read_ids_of(run / "tokenize" / "output" / "000_train.ds.ids")) == 6  # tokenize read its output
+    capsys.readouterr()
+    assert main(["why", str(run), "d7"]) == 0
+    assert "removed by stage no_lorem: mentions_lorem" in capsys.readouterr().out
+    assert main(["report", str(run)]) == 0
+    report = json.loads((run / "report.json").read_text())
+    assert [s["name"] for s in report["stages"]][:2] == ["fetch", "no_lorem"]
+    assert report["removals"]["no_lorem"]["mentions_lorem"]["documents"] == 2
+    assert "steps[1].class" in json.loads((run / "no_lorem" / "lineage.json").read_text())["files"]
+
+
+def read_ids_of(path):
+    from clearweb.pipeline.core.docmap import read_ids
+
+    return read_ids(path)
+
+
+def test_a_custom_stage_must_follow_a_document_stage(tmp_path, steps_module, unregister_custom, capsys):
+    config = write_config(tmp_path, "[]")
+    with open(config, "a") as out:
+        out.write("  mine: {after: tokenize, steps: [{class: mysteps.Stamp}]}\n")
+    assert main(["run", config]) == 2
+    assert "stages.mine.after: 'tokenize' is not a document stage (fetch, robots" in capsys.readouterr().err

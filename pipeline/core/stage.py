@@ -137,13 +137,18 @@ class BuildsPhases(StageSettings):
             data.pop("extra_steps")
         return data
 
+    def user_steps(self) -> list[ExtraStep]:
+        """The user's own steps in this stage (``why`` names them as the evidence of their removals)."""
+        return list(self.extra_steps)
+
     def content_paths(self, prefix: str = "") -> dict[str, str]:
-        """The extra steps' source files count as content: editing one makes the stage stale."""
+        """The user's steps' source files count as content: editing one makes the stage stale."""
         paths = super().content_paths(prefix)
-        for index, step in enumerate(self.extra_steps):
-            source = step.source_file()
-            if source:
-                paths[f"{prefix}extra_steps[{index}].class"] = source
+        for key in ("steps", "extra_steps"):
+            for index, step in enumerate(getattr(self, key, None) or []):
+                source = step.source_file()
+                if source:
+                    paths[f"{prefix}{key}[{index}].class"] = source
         return paths
 
     @abstractmethod
