@@ -73,13 +73,34 @@ def _digits_and_dots() -> str:
     return ".".join(str(rng.randrange(1000)) for _ in range(300_000))[:1_000_000]
 
 
-@pytest.mark.parametrize("name", ["digits", "at_and_dots", "many_emails", "cjk_at_and_dots", "digits_and_dots"])
+def _repeated(make) -> str:
+    """A megabyte of ``make(rng)`` pieces (number-dense text: phone books, server logs, tables)."""
+    rng, parts, size = random.Random(0), [], 0
+    while size < 1_000_000:
+        parts.append(make(rng))
+        size += len(parts[-1])
+    return "".join(parts)[:1_000_000]
+
+
+NUMBER_DENSE = {
+    "plus_one_tokens": lambda: "+1 234 " * 142_858,
+    "real_phones": lambda: _repeated(lambda rng: f"+44 20 7946 {rng.randrange(10_000):04d}, "),
+    "plus_49_and_digits": lambda: _repeated(lambda rng: f"+49 {rng.randrange(10 ** 8)} "),
+    "ipv4_like": lambda: "1.1.1.1." * 125_000,
+    "real_ips": lambda: _repeated(lambda rng: f"{rng.randint(1, 223)}.{rng.randrange(256)}.{rng.randrange(256)}."
+                                              f"{rng.randint(1, 254)} "),
+    "card_like_groups": lambda: _repeated(lambda rng: f"{rng.randint(1000, 9999)} {rng.randint(1000, 9999)} "),
+}
+
+
+@pytest.mark.parametrize("name", ["digits", "at_and_dots", "many_emails", "cjk_at_and_dots", "digits_and_dots",
+                                  *NUMBER_DENSE])
 def test_hostile_input_stays_under_50ms_per_100kb(name):
     text = {"digits": lambda: "7" * 1_000_000,
             "at_and_dots": lambda: "@." * 500_000,
             "many_emails": lambda: " ".join(f"user{i}@mail{i % 97}.com" for i in range(100_000)),
             "cjk_at_and_dots": _cjk_with_at_and_dots,
-            "digits_and_dots": _digits_and_dots}[name]()
+            "digits_and_dots": _digits_and_dots, **NUMBER_DENSE}[name]()
     anonymize(text[:10_000])  # recognizers built outside the timing
     started = time.perf_counter()
     _, counts = anonymize(text)
@@ -91,6 +112,33 @@ def test_hostile_input_stays_under_50ms_per_100kb(name):
         assert counts == {"email": 100}  # no run is skipped for its length
     if name == "digits_and_dots":
         assert counts.get("ip", 0) > 500
+    if name == "real_phones":  # every number replaced, checked or not (the last may be cut short)
+        assert text.count("+44") - 1 <= counts["phone"] <= text.count("+44")
+    if name == "ipv4_like":
+        assert counts == {"ip": 125_000}
+    if name == "real_ips":  # private addresses are kept where they could be checked
+        assert counts["ip"] >= 0.9 * text.count(" ")
+    if name == "plus_one_tokens":
+        assert counts == {}
+
+
+def test_dense_text_is_replaced_unchecked_past_the_cap_and_counted():
+    """A window with more candidates than CHECKS_PER_WINDOW checks that many, and replaces the rest
+    unchecked (a private address included: fail closed), counted as pii_capped; a sparse window
+    checks every candidate."""
+    from clearweb.filters.pii.detect import CHECKS_PER_WINDOW, anonymize_counting
+
+    sparse = "Server 192.168.1.1 and 81.2.69.160 answered."
+    assert anonymize_counting(sparse) == ("Server 192.168.1.1 and <ip-pii> answered.", {"ip": 1}, 0)
+    dense = " ".join(["81.2.69.160"] * CHECKS_PER_WINDOW + ["192.168.1.1"])
+    text, counts, unchecked = anonymize_counting(dense)
+    assert counts == {"ip": CHECKS_PER_WINDOW + 1} and unchecked == 1 and "192.168" not in text
+    book = ", ".join(f"+41 44 668 18 {i:02d}" for i in range(40))
+    text, counts, unchecked = anonymize_counting(book)
+    assert counts == {"phone": 40} and unchecked == 40 and "+41" not in text
+    step = PIIAnonymizer()
+    list(step.run(iter([Document(text=book, id="1", metadata={})])))
+    assert step.stats["pii_capped"].total == 40
 
 
 def test_step_sets_counts_and_stats():

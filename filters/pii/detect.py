@@ -34,6 +34,16 @@ of kanji with ``@`` and dots), with no run skipped for its length:
   in windows of WINDOW_CHARS, each with WINDOW_MARGIN of context on both sides, more than any number
   is long; a window keeps the numbers that start in its own WINDOW_CHARS, so each is found once.
 
+Checking a candidate is what costs on number-dense text (phone books, server logs, tables):
+phonenumbers parses each ``+`` candidate (about 80 us), an IP is parsed twice by ``ipaddress``
+(about 12 us). So each window of WINDOW_CHARS checks at most CHECKS_PER_WINDOW candidates of a
+kind; past that, the window's remaining candidates are replaced *unchecked* (fail closed: text too
+dense to check is not kept as it was): IPs as presidio's pattern matches them (octets 0-255),
+private ones included, and phone numbers as ``+`` and 7 to 15 digits (E.164) with at most one
+separator between digits. ``anonymize_counting`` returns how many replacements were unchecked
+(the step's ``pii_capped`` stat). Prose never comes near the cap; the presidio and datatrove
+conformance cases are detected exactly as before.
+
 ``find_pii`` reports every detection, private IPs included; ``anonymize`` replaces them with the
 Apertus placeholder tokens, but keeps IPs that are not public (127.0.0.1, 192.168.x.x,
 documentation ranges): they identify no one and are common in technical text.
@@ -51,6 +61,9 @@ PLACEHOLDERS = {"email": "<email-pii>", "ip": "<ip-pii>", "iban": "<iban-pii>", 
                 "phone": "<phone-pii>"}
 WINDOW_CHARS = 4096
 WINDOW_MARGIN = 256
+CHECKS_PER_WINDOW = 16
+_PLUS_DIGIT = re.compile(r"\+\d")
+_PHONE_LIKE = re.compile(r"\+\d(?:[ ().\-/]?\d){6,14}")
 # Earlier entities win overlaps: an IBAN's digits are not also a card number or a phone number.
 _PRIORITY = ("email", "iban", "card", "ip", "phone")
 
@@ -102,7 +115,7 @@ class _EmailMatcher:
         # The local part alone, matched in reverse from an '@' and not before a given position.
         self._local_part = regex.compile(f"(?rV1){_LOCAL_PARTS}")
 
-    def spans(self, text: str) -> Iterator[tuple[int, int]]:
+    def spans(self, text: str) -> Iterator[tuple[int, int, bool]]:
         floor = 0
         for match in self._email.finditer(text):
             start = match.start("local")
@@ -113,7 +126,7 @@ class _EmailMatcher:
                 start = local.start()
             floor = match.end()
             if _has_public_suffix(match.group("domain").lower()):
-                yield start, floor
+                yield start, floor, True
 
 
 class _PatternMatcher:
@@ -126,22 +139,31 @@ class _PatternMatcher:
     last group first (``VG96 VPVG 0000 0123 4567 8901 X``: an IBAN, then an X).
     """
 
-    def __init__(self, recognizer, trim_to_groups: bool = False) -> None:
+    def __init__(self, recognizer, trim_to_groups: bool = False, capped: bool = False) -> None:
+        """``capped``: at most CHECKS_PER_WINDOW checks per window, the rest of its matches unchecked."""
         import regex
 
         flags = recognizer.global_regex_flags | regex.ASCII
         self._patterns = [regex.compile(p.regex, flags=flags) for p in recognizer.patterns]
         self._recognizer = recognizer
         self._trim_to_groups = trim_to_groups
+        self._capped = capped
 
-    def spans(self, text: str) -> Iterator[tuple[int, int]]:
+    def spans(self, text: str) -> Iterator[tuple[int, int, bool]]:
         for pattern in self._patterns:
             groups = range(pattern.groups, 0, -1) if self._trim_to_groups else (0,)
+            checks: Counter[int] = Counter()
             for match in pattern.finditer(text):
                 start = match.start()
+                if self._capped:
+                    window = start // WINDOW_CHARS
+                    if checks[window] >= CHECKS_PER_WINDOW:
+                        yield start, match.end(), False
+                        continue
+                    checks[window] += 1
                 for end in map(match.end, groups):
                     if end > start and self._valid(text[start:end]):
-                        yield start, end
+                        yield start, end, True
                         break
 
     def _valid(self, value: str) -> bool:
@@ -154,15 +176,21 @@ class _PhoneMatcher:
     def __init__(self, recognizer) -> None:
         self._recognizer = recognizer
 
-    def spans(self, text: str) -> Iterator[tuple[int, int]]:
+    def spans(self, text: str) -> Iterator[tuple[int, int, bool]]:
         for own in range(0, len(text), WINDOW_CHARS):
             start = max(0, own - WINDOW_MARGIN)
-            piece = text[start:own + WINDOW_CHARS + WINDOW_MARGIN]
+            end = own + WINDOW_CHARS + WINDOW_MARGIN
+            piece = text[start:end]
             if "+" not in piece:
+                continue
+            if len(_PLUS_DIGIT.findall(piece)) > CHECKS_PER_WINDOW:
+                for match in _PHONE_LIKE.finditer(text, own, end):
+                    if match.start() < own + WINDOW_CHARS:
+                        yield match.start(), match.end(), False
                 continue
             for result in self._recognizer.analyze(piece, self._recognizer.supported_entities, None):
                 if own <= start + result.start < own + WINDOW_CHARS:
-                    yield start + result.start, start + result.end
+                    yield start + result.start, start + result.end, True
 
 
 _Matcher = _EmailMatcher | _PatternMatcher | _PhoneMatcher
@@ -187,25 +215,30 @@ def _matchers() -> tuple[tuple[str, re.Pattern, _Matcher], ...]:
     return (("email", re.compile("@"), _EmailMatcher()),
             ("iban", re.compile(r"[A-Z]{2}\d{2}"), _PatternMatcher(IbanRecognizer(), trim_to_groups=True)),
             ("card", re.compile(r"\d{4}[ -]?\d{4}"), _PatternMatcher(CreditCardRecognizer())),
-            ("ip", re.compile(r"\d\.\d"), _PatternMatcher(IpRecognizer(patterns=ipv4))),
-            ("ip", re.compile(r":[0-9A-Fa-f]{0,4}:"), _PatternMatcher(IpRecognizer(patterns=ipv6))),
+            ("ip", re.compile(r"\d\.\d"), _PatternMatcher(IpRecognizer(patterns=ipv4), capped=True)),
+            ("ip", re.compile(r":[0-9A-Fa-f]{0,4}:"), _PatternMatcher(IpRecognizer(patterns=ipv6), capped=True)),
             ("phone", re.compile(r"\+\d"), _PhoneMatcher(PhoneRecognizer(supported_regions=("ZZ",)))))
+
+
+def _detections(text: str) -> list[tuple[int, int, str, bool]]:
+    """Non-overlapping (start, end, entity, checked) spans, sorted (``checked``: see the module docstring)."""
+    found: list[tuple[int, int, str, bool]] = []
+    for entity, prefilter, matcher in _matchers():
+        if prefilter.search(text):
+            found.extend((start, end, entity, checked) for start, end, checked in matcher.spans(text))
+    return _without_overlaps(found)
 
 
 def find_pii(text: str) -> list[tuple[int, int, str]]:
     """Non-overlapping (start, end, entity) spans, sorted; entity is one of PLACEHOLDERS' keys."""
-    found: list[tuple[int, int, str]] = []
-    for entity, prefilter, matcher in _matchers():
-        if prefilter.search(text):
-            found.extend((start, end, entity) for start, end in matcher.spans(text))
-    return _without_overlaps(found)
+    return [(start, end, entity) for start, end, entity, _ in _detections(text)]
 
 
-def _without_overlaps(spans: list[tuple[int, int, str]]) -> list[tuple[int, int, str]]:
+def _without_overlaps(spans: list[tuple]) -> list[tuple]:
     """Resolve overlaps (two patterns matching the same span included) by entity priority, then length."""
     rank = {entity: i for i, entity in enumerate(_PRIORITY)}
-    kept: list[tuple[int, int, str]] = []
-    cluster: list[tuple[int, int, str]] = []
+    kept: list[tuple] = []
+    cluster: list[tuple] = []
     cluster_end = -1
     for span in sorted(spans):
         if span[0] < cluster_end:
@@ -218,9 +251,9 @@ def _without_overlaps(spans: list[tuple[int, int, str]]) -> list[tuple[int, int,
     return kept
 
 
-def _resolve(cluster: list[tuple[int, int, str]], rank: dict[str, int]) -> list[tuple[int, int, str]]:
+def _resolve(cluster: list[tuple], rank: dict[str, int]) -> list[tuple]:
     """Non-overlapping spans of one cluster of overlapping spans, sorted (clusters are small)."""
-    chosen: list[tuple[int, int, str]] = []
+    chosen: list[tuple] = []
     for span in sorted(cluster, key=lambda s: (rank[s[2]], s[0] - s[1], s[0])):
         if all(span[1] <= other[0] or span[0] >= other[1] for other in chosen):
             chosen.append(span)
@@ -234,24 +267,32 @@ def is_public_ip(value: str) -> bool:
         return True  # presidio accepted it as an address; when unsure, treat it as identifying
 
 
-def anonymize(text: str, entities: Collection[str] | None = None) -> tuple[str, dict[str, int]]:
-    """Text with PII replaced by placeholder tokens, and the count of replacements per entity.
+def anonymize_counting(text: str, entities: Collection[str] | None = None) -> tuple[str, dict[str, int], int]:
+    """Text with PII replaced by placeholder tokens, the count of replacements per entity, and how
+    many of them were unchecked (capped windows, see the module docstring).
 
     ``entities`` limits what is replaced (default: all of PLACEHOLDERS' keys).
     """
     counts: Counter[str] = Counter()
     parts: list[str] = []
-    position = 0
-    for start, end, entity in find_pii(text):
+    position = unchecked = 0
+    for start, end, entity, checked in _detections(text):
         if entities is not None and entity not in entities:
             continue
-        if entity == "ip" and not is_public_ip(text[start:end]):
+        if entity == "ip" and checked and not is_public_ip(text[start:end]):
             continue
         parts.append(text[position:start])
         parts.append(PLACEHOLDERS[entity])
         counts[entity] += 1
+        unchecked += not checked
         position = end
     if not counts:
-        return text, {}
+        return text, {}, 0
     parts.append(text[position:])
-    return "".join(parts), dict(counts)
+    return "".join(parts), dict(counts), unchecked
+
+
+def anonymize(text: str, entities: Collection[str] | None = None) -> tuple[str, dict[str, int]]:
+    """``anonymize_counting`` without the unchecked count."""
+    anonymized, counts, _ = anonymize_counting(text, entities)
+    return anonymized, counts
