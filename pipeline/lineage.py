@@ -29,7 +29,7 @@ from clearweb.pipeline.core.task_files import write_atomically
 from clearweb.pipeline.stages import PlannedStage
 
 LINEAGE_FILE = "lineage.json"
-PACKAGES = ("clearweb", "datatrove", "trafilatura", "tokenizers", "presidio-analyzer", "fasttext-numpy2-wheel",
+PACKAGES = ("clearweb", "datatrove", "trafilatura", "tokenizers", "presidio-analyzer", "fasttext-predict",
             "pycld2", "py3langid", "pyarrow", "torch", "mistral-common")
 
 

