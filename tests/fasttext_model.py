@@ -28,12 +28,11 @@ def write_model(path: Path, vocabularies: dict[str, list[str]], dim: int = 64, s
     labels = list(vocabularies)
     directions = rng.standard_normal((len(labels), dim)).astype(np.float32)
     directions /= np.linalg.norm(directions, axis=1, keepdims=True)
-    words, rows = [EOS], [np.zeros(dim, dtype=np.float32)]
+    rows = {EOS: np.zeros(dim, dtype=np.float32)}
     for index, label in enumerate(labels):
-        for word in dict.fromkeys(vocabularies[label]):
-            if word not in words:
-                words.append(word)
-                rows.append(directions[index])
+        for word in vocabularies[label]:
+            rows.setdefault(word, directions[index])  # a word two labels share stays the first's
+    words = list(rows)
     entries = [(word, 0) for word in words] + [(f"__label__{label}", 1) for label in labels]
     with open(path, "wb") as out:
         out.write(struct.pack("<ii", MAGIC, VERSION))
@@ -42,7 +41,7 @@ def write_model(path: Path, vocabularies: dict[str, list[str]], dim: int = 64, s
         out.write(struct.pack("<iiiqq", len(entries), len(words), len(labels), len(entries), -1))
         for text, kind in entries:
             out.write(text.encode("utf-8") + b"\0" + struct.pack("<qb", 1, kind))
-        for matrix in (np.stack(rows), directions * sharpness):
+        for matrix in (np.stack(list(rows.values())), directions * sharpness):
             out.write(struct.pack("<?qq", False, *matrix.shape))
             out.write(np.ascontiguousarray(matrix, dtype=np.float32).tobytes())
     return path
