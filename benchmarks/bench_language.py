@@ -7,6 +7,13 @@ same lid.176 model, pre-placed in its asset cache (a temporary HF_HOME) so nothi
 Documents are built from the demo corpus (20 languages, 9 scripts), 4-10 sentences each.
 
     python benchmarks/bench_language.py [--docs 20000] [--rounds 3]
+
+datatrove's LanguageFilter refuses to run without the ``fasttext-numpy2-wheel`` distribution, while
+clearweb depends on fasttext-predict only (one build, issue 23): install datatrove's build apart and
+put it first on the path, both sides then use it:
+
+    pip install --no-deps --target /tmp/ftnp fasttext-numpy2-wheel==0.9.2
+    cd benchmarks && PYTHONPATH=/tmp/ftnp python bench_language.py
 """
 
 from __future__ import annotations
