@@ -56,6 +56,7 @@ def register_custom_stages(stages: Any, source: str) -> None:
     stage it names (once: the audit reads the same config again)."""
     if not isinstance(stages, dict):
         return
+    last_after: dict[str, str] = {}  # several stages after the same one run in the config's order
     for name, section in stages.items():
         if any(stage.name == name for stage in STAGES) or not (isinstance(section, dict) and "after" in section):
             continue
@@ -64,5 +65,6 @@ def register_custom_stages(stages: Any, source: str) -> None:
         if after not in names or not STAGES[names.index(after)].documents:
             documents = ", ".join(stage.name for stage in STAGES if stage.documents)
             raise ConfigError(source, f"stages.{name}.after", f"{after!r} is not a document stage ({documents})")
-        following = names[names.index(after) + 1] if names.index(after) + 1 < len(names) else None
-        register_stage(Stage(name, CustomStageSettings), before=following)
+        anchor = names.index(last_after.get(after, after))
+        register_stage(Stage(name, CustomStageSettings), before=names[anchor + 1] if anchor + 1 < len(names) else None)
+        last_after[after] = name

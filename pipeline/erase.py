@@ -235,6 +235,10 @@ def finish_erasure(run: RunRecord, header: dict, files: dict[str, int]) -> dict:
             applied.append({"erasure": header["erasure"], "date": header["date"], "reason": header["reason"],
                             "removed": sum(counts.values())})
             write_lineage(run_dir / name, record)
+    if "robots_delta" in header["matcher"]:  # before the pending file goes: a kill here is completed again
+        from clearweb.pipeline.snapshot_delta import rebase_lineage
+
+        rebase_lineage(run_dir, header["matcher"]["robots_delta"]["stages"], header["erasure"])
     if (run_dir / "report.json").exists() or (run_dir / "report.html").exists():
         from clearweb.pipeline.report_cli import write_report
 
@@ -320,15 +324,6 @@ def print_entry(entry: dict, run_dir: Path) -> None:
           f"from {len(entry['files'])} files (per stage: {stages}); recorded in {run_dir / ERASURES}")
 
 
-def _rebase_after(entry: dict | None, matcher: dict, run_dir: Path) -> None:
-    """A robots delta leaves the stages that judged with the old snapshot recorded as judged with
-    the current one (``snapshot_delta.rebase_lineage``), once its erasure is complete."""
-    if "robots_delta" in matcher:
-        from clearweb.pipeline.snapshot_delta import rebase_lineage
-
-        rebase_lineage(run_dir, matcher["robots_delta"]["stages"], entry["erasure"] if entry else None)
-
-
 def cmd_erase(args: argparse.Namespace) -> int:
     run = load_run(args.run)
     resumed = None
@@ -338,19 +333,23 @@ def cmd_erase(args: argparse.Namespace) -> int:
         resumed = complete_interrupted(run)
         if resumed:
             print_entry(resumed, run.run_dir)
-            _rebase_after(resumed, resumed["matcher"], run.run_dir)
+            if args.robots_delta and "robots_delta" in resumed["matcher"]:
+                return 0  # the interrupted erasure was this delta
             run = load_run(args.run)
     request = request_of(args, run)
-    if request is None or (resumed and resumed["matcher"] == request.matcher):
+    if resumed and resumed["matcher"] == request.matcher:
         return 0
     entry = erase(run, request, dry_run=args.dry_run)
     if args.dry_run:
         return 0
     if entry is None:
         print("nothing to erase: no document of the run matches (already erased, or never kept)")
+        if "robots_delta" in request.matcher:  # the snapshot withholds nothing more: record it all the same
+            from clearweb.pipeline.snapshot_delta import rebase_lineage
+
+            rebase_lineage(run.run_dir, request.matcher["robots_delta"]["stages"], None)
     else:
         print_entry(entry, run.run_dir)
-    _rebase_after(entry, request.matcher, run.run_dir)
     return 0
 
 

@@ -82,7 +82,8 @@ register_stage(Stage("fetch", FetchSettings, reads=False, report=fetch_report))
 register_stage(Stage("robots", RobotsSettings, uses=(SNAPSHOT, ROBOTS_ARCHIVE), owns=owned_dirs, report=robots_report,
                      explain=robots_explain))
 register_stage(Stage("language", LanguageSettings, partitions=True, report=language_report, explain=language_explain))
-register_stage(Stage("dedup", DedupSettings, report=dedup_report, explain=dedup_explain))
+register_stage(Stage("dedup", DedupSettings, report=dedup_report, explain=dedup_explain,
+                     no_steps_before="its filter matches documents to the signature phase's by position"))
 register_stage(Stage("quality", QualitySettings, report=quality_report, explain=quality_explain))
 register_stage(Stage("compliance", filter_chain_settings("compliance", (), COMPLIANCE_DOC), uses=(SNAPSHOT,)))
 register_filter("compliance", Filter("consent", ConsentSettings, report=consent_report, explain=consent_explain))

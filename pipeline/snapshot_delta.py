@@ -96,19 +96,20 @@ def delta_request(run: RunRecord, reason: str | None) -> Request:
 
 def rebase_lineage(run_dir: Path, stages: list[str], erasure: int | None) -> None:
     """Record the current snapshot in the judged stages' lineage, then carry the new fingerprints
-    to every stage downstream of them."""
+    to every stage downstream of them. Idempotent: run again after a kill half-way, it finishes."""
     run = load_run(run_dir)
     fingerprints: dict[str, str] = {}
+    changed_stages = []
     for planned in run.graph:
         record = read_lineage(planned.ctx.dirs.root)
         if not record or record.get("status") != "complete":
             continue
         changed = False
-        if planned.name in stages:
-            before, now = record["artifacts"].get(ROBOTS_SNAPSHOT), artifact_digest(planned, ROBOTS_SNAPSHOT)
+        now = artifact_digest(planned, ROBOTS_SNAPSHOT) if planned.name in stages else None
+        if now is not None and record["artifacts"].get(ROBOTS_SNAPSHOT) != now:
+            record.setdefault("rebased", []).append({"artifact": ROBOTS_SNAPSHOT, "erasure": erasure,
+                                                     "from": record["artifacts"].get(ROBOTS_SNAPSHOT), "to": now})
             record["artifacts"][ROBOTS_SNAPSHOT] = now
-            record.setdefault("rebased", []).append({"artifact": ROBOTS_SNAPSHOT, "from": before, "to": now,
-                                                     "erasure": erasure})
             changed = True
         for upstream in planned.upstream:
             if upstream in fingerprints and record.get("upstream", {}).get(upstream) != fingerprints[upstream]:
@@ -117,6 +118,7 @@ def rebase_lineage(run_dir: Path, stages: list[str], erasure: int | None) -> Non
         if changed:
             record["fingerprint"] = fingerprint(record)
             write_lineage(planned.ctx.dirs.root, record)
-            fingerprints[planned.name] = record["fingerprint"]
-    print(f"lineage: {', '.join(fingerprints) or 'no stage'} now record{'s' * (len(fingerprints) == 1)} the current "
-          "robots.txt snapshot")
+            changed_stages.append(planned.name)
+        fingerprints[planned.name] = record["fingerprint"]
+    print(f"lineage: {', '.join(changed_stages) or 'no stage'} now record{'s' * (len(changed_stages) == 1)} the "
+          "current robots.txt snapshot")

@@ -59,6 +59,23 @@ def _with_extra(build, extra, removed_root: Path, stage: str) -> list:
     return with_extra_steps(build(), extra, removed_root, stage)
 
 
+def check_user_steps(stage: Stage, settings: BuildsPhases, source: str, key: str) -> None:
+    """extra_steps only in document stages, ``before`` only where the stage allows it, and one
+    removed/ folder per step."""
+    if settings.extra_steps and not stage.documents:
+        raise ConfigError(source, f"{key}.extra_steps", f"stage {stage.name} writes no documents; extra_steps go "
+                          "into a document stage (fetch ... compliance)")
+    for index, step in enumerate(settings.extra_steps):
+        if step.position == "before" and stage.no_steps_before:
+            raise ConfigError(source, f"{key}.extra_steps[{index}].position",
+                              f"before is not possible in stage {stage.name}: {stage.no_steps_before}")
+    names = [step.folder_name for step in settings.user_steps()]
+    twice = next((name for name in names if names.count(name) > 1), None)
+    if twice:
+        raise ConfigError(source, key, f"two of its steps are named {twice} (their removed/ folder): give each a "
+                          "name")
+
+
 def stage_tasks(config: RunConfig, settings: BuildsPhases) -> tuple[int, int]:
     """(tasks, workers) for a stage: the stage's own settings, else the executor's."""
     tasks = settings.tasks or config.executor.tasks
@@ -82,9 +99,7 @@ def stage_graph(config: RunConfig, source: str, run_dir: Path | None = None, che
     last_documents: str | None = None
     for index, (stage, settings) in enumerate(enabled):
         key = f"stages.{stage.name}"
-        if settings.extra_steps and not stage.documents:
-            raise ConfigError(source, f"{key}.extra_steps", f"stage {stage.name} writes no documents; extra_steps go "
-                              "into a document stage (fetch ... compliance)")
+        check_user_steps(stage, settings, source, key)
         if stage.reads and last_documents is None:
             raise ConfigError(source, key, "needs an earlier document stage to read from (add fetch)")
         for name in stage.required:

@@ -215,18 +215,22 @@ def appending(path, entry):
     if stop_at == "journal" and path.name == "erasures.jsonl":
         stuck()
     append(path, entry)
+    if stop_at == "ds-journalled" and str(entry.get("file", "")).endswith(".ds"):
+        stuck()  # counted, not yet committed
 erase._append_line = appending
 from clearweb.pipeline.cli import main
 main(["erase", sys.argv[1], "--urls", sys.argv[4], "--reason", "kill test"])
 """
 
 
-@pytest.mark.parametrize("stop_at", ["00002.parquet.erasing", ".ds.index.erasing", ".idx.erasing", "journal"])
+@pytest.mark.parametrize("stop_at", ["00002.parquet.erasing", "ds-journalled", ".ds.index.erasing", ".idx.erasing",
+                                     "journal"])
 def test_a_killed_erasure_completes_when_run_again(demo, tmp_path, stop_at):
     """Killed while robots' Parquet is rewritten (fetch's already rewritten: only the journal still
-    links the URLs to their ids), between a shard's token file and its index, between a Megatron
-    pair's files, or before the erasure's record: running the command again gives the same files
-    as an erasure never interrupted."""
+    links the URLs to their ids), after a shard's count was journalled but before its commit,
+    between a shard's token file and its index, between a Megatron pair's files, or before the
+    erasure's record: running the command again gives the same files and the same record as an
+    erasure never interrupted."""
     rows = kept_rows(demo)
     urls = write_list(tmp_path / "urls.txt", [r["url"] for r in rows[:6:2]] + [rows[40]["url"]])
     whole = copy_run(demo, tmp_path / "whole")

@@ -167,3 +167,26 @@ def test_a_custom_stage_must_follow_a_document_stage(tmp_path, steps_module, unr
         out.write("  mine: {after: tokenize, steps: [{class: mysteps.Stamp}]}\n")
     assert main(["run", config]) == 2
     assert "stages.mine.after: 'tokenize' is not a document stage (fetch, robots" in capsys.readouterr().err
+
+
+@pytest.mark.parametrize(("stages", "message"), [
+    ("  dedup: {extra_steps: [{class: mysteps.Stamp, position: before}]}\n",
+     "stages.dedup.extra_steps[0].position: before is not possible in stage dedup"),
+    ("  mine: {after: fetch, steps: [{class: mysteps.DropWord, args: {word: a}}, "
+     "{class: mysteps.DropWord, args: {word: b}}]}\n", "stages.mine: two of its steps are named DropWord"),
+])
+def test_user_steps_are_checked_against_their_stage(tmp_path, steps_module, unregister_custom, capsys, stages, message):
+    config = write_config(tmp_path, "[]")
+    with open(config, "a") as out:
+        out.write(stages)
+    assert main(["run", config]) == 2
+    assert message in capsys.readouterr().err
+
+
+def test_custom_stages_after_the_same_stage_keep_the_configs_order(tmp_path, steps_module, unregister_custom):
+    from clearweb.pipeline.custom_stage import register_custom_stages
+    from clearweb.pipeline.registry import STAGES
+
+    register_custom_stages({"first": {"after": "quality"}, "second": {"after": "quality"}}, "test")
+    names = [stage.name for stage in STAGES]
+    assert names[names.index("quality") + 1:names.index("quality") + 3] == ["first", "second"]

@@ -139,6 +139,11 @@ def test_dense_text_is_replaced_unchecked_past_the_cap_and_counted():
     step = PIIAnonymizer()
     list(step.run(iter([Document(text=book, id="1", metadata={})])))
     assert step.stats["pii_capped"].total == 40
+    # written with parentheses and several separators, still replaced past the cap (fail closed)
+    text, counts, unchecked = anonymize_counting("Call +1 (415) 555-0132 or +44 (0)20 7946 0958 now.\n" * 20)
+    assert counts == {"phone": 40} and unchecked == 40 and "555" not in text and "7946" not in text
+    code = "f :: Int -> Int\n" * 30  # IPv6 candidates are always checked: '::' is no address
+    assert anonymize_counting(code) == (code, {}, 0)
 
 
 def test_step_sets_counts_and_stats():

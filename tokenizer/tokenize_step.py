@@ -149,7 +149,10 @@ class MergerWithDocumentMaps(DocumentTokenizerMerger):
                   for name in self.input_folder.list_files(glob_pattern="*.ds")]
         merged = [next(inputs[index]) for index in self._ordering]
         start = 0
-        for name in self.output_folder.list_files(glob_pattern=f"*_{self.save_filename}.ds"):
+        # the merger numbers its files 000, 001, ... 999, 1000: in that order, not the listing's
+        outputs = sorted(self.output_folder.list_files(glob_pattern=f"*_{self.save_filename}.ds"),
+                         key=lambda name: int(name.split("_", 1)[0]))
+        for name in outputs:
             path = Path(self.output_folder.resolve_paths(name))
             count = Path(f"{path}.index").stat().st_size // 8  # uint64 document ends
             write_ids(ids_path(path), merged[start:start + count])

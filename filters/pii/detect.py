@@ -38,9 +38,10 @@ Checking a candidate is what costs on number-dense text (phone books, server log
 phonenumbers parses each ``+`` candidate (about 80 us), an IP is parsed twice by ``ipaddress``
 (about 12 us). So each window of WINDOW_CHARS checks at most CHECKS_PER_WINDOW candidates of a
 kind; past that, the window's remaining candidates are replaced *unchecked* (fail closed: text too
-dense to check is not kept as it was): IPs as presidio's pattern matches them (octets 0-255),
-private ones included, and phone numbers as ``+`` and 7 to 15 digits (E.164) with at most one
-separator between digits. ``anonymize_counting`` returns how many replacements were unchecked
+dense to check is not kept as it was): IPv4 addresses as presidio's pattern matches them (octets
+0-255), private ones included, and phone numbers as ``+`` and 7 to 15 digits (E.164) with up to
+three separators (space, parentheses, dot, dash, slash) between digits (``+44 (0)20 7946 0958``).
+IPv6 candidates are always checked (presidio's pattern also matches a bare ``::``, as in code). ``anonymize_counting`` returns how many replacements were unchecked
 (the step's ``pii_capped`` stat). Prose never comes near the cap; the presidio and datatrove
 conformance cases are detected exactly as before.
 
@@ -63,7 +64,7 @@ WINDOW_CHARS = 4096
 WINDOW_MARGIN = 256
 CHECKS_PER_WINDOW = 16
 _PLUS_DIGIT = re.compile(r"\+\d")
-_PHONE_LIKE = re.compile(r"\+\d(?:[ ().\-/]?\d){6,14}")
+_PHONE_LIKE = re.compile(r"\+\d(?:[ ().\-/]{0,3}\d){6,14}")
 # Earlier entities win overlaps: an IBAN's digits are not also a card number or a phone number.
 _PRIORITY = ("email", "iban", "card", "ip", "phone")
 
@@ -216,7 +217,7 @@ def _matchers() -> tuple[tuple[str, re.Pattern, _Matcher], ...]:
             ("iban", re.compile(r"[A-Z]{2}\d{2}"), _PatternMatcher(IbanRecognizer(), trim_to_groups=True)),
             ("card", re.compile(r"\d{4}[ -]?\d{4}"), _PatternMatcher(CreditCardRecognizer())),
             ("ip", re.compile(r"\d\.\d"), _PatternMatcher(IpRecognizer(patterns=ipv4), capped=True)),
-            ("ip", re.compile(r":[0-9A-Fa-f]{0,4}:"), _PatternMatcher(IpRecognizer(patterns=ipv6), capped=True)),
+            ("ip", re.compile(r":[0-9A-Fa-f]{0,4}:"), _PatternMatcher(IpRecognizer(patterns=ipv6))),
             ("phone", re.compile(r"\+\d"), _PhoneMatcher(PhoneRecognizer(supported_regions=("ZZ",)))))
 
 

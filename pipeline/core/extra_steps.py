@@ -29,10 +29,10 @@ from typing import Any, ClassVar, Literal
 from datatrove.pipeline.base import PipelineStep
 from datatrove.pipeline.filters.base_filter import BaseFilter
 from datatrove.pipeline.writers.disk_base import DiskWriter
-from pydantic import ConfigDict, Field, model_validator
+from pydantic import ConfigDict, Field, ValidationInfo, model_validator
 
 from clearweb.pipeline.core.partitioned_writer import PartitionedWriter
-from clearweb.pipeline.core.settings import StrictModel
+from clearweb.pipeline.core.settings import StrictModel, checks_files
 
 
 def step_class(path: str) -> type[PipelineStep]:
@@ -63,7 +63,11 @@ class ExtraStep(StrictModel):
     name: str | None = Field(None, description="its removed/ folder (a filter); default: the class name")
 
     @model_validator(mode="after")
-    def _importable(self) -> ExtraStep:
+    def _importable(self, info: ValidationInfo) -> ExtraStep:
+        """Checked when a config is about to run; a run's recorded settings are read without
+        importing (the audit of a run copied where the module is not installed)."""
+        if not checks_files(info):
+            return self
         cls = step_class(self.step_class)
         try:
             inspect.signature(cls).bind(**self.args)

@@ -6,10 +6,11 @@ and Megatron pairs, ``tokenizer/shard_erasure.py``), which say which document is
 their document map (``<shard>.ids``, ``pipeline/core/docmap.py``).
 
 Each rewrite first writes every new file beside the old one under an ``.erasing`` name and
-flushes it to disk; a shard's new map is written last and marks its set of new files complete.
-``Rewrite.commit`` then renames the new files over the old ones, the map last. A kill before the
-map's partial exists leaves the old files, and ``recover`` deletes the partials; a kill during
-the renames leaves a complete set, which ``recover`` renames into place.
+flushes it to disk. ``Rewrite.commit`` (called after the caller has journalled the rewrite) writes
+a shard's new map, which marks its set of new files complete, then renames the new files over the
+old ones, the map last. A kill before the map's partial exists leaves the old files, and
+``recover`` deletes the partials; a kill after it leaves a complete set, which ``recover`` renames
+into place.
 """
 
 from __future__ import annotations
@@ -49,13 +50,18 @@ def flush_folder(folder: Path) -> None:
 @dataclass
 class Rewrite:
     """A prepared rewrite of one file (or one shard's files) without ``removed`` documents;
-    ``commit`` puts the new files in place."""
+    ``commit`` puts the new files in place (a shard's new map first, as the mark of a complete set)."""
 
     path: Path
     removed: int
     targets: list[Path]  # renamed in this order; the map, when there is one, last
+    kept_ids: list[str] | None = None  # a shard's new map, written by commit
 
     def commit(self) -> None:
+        if self.kept_ids is not None:
+            map_path = ids_path(self.path)
+            write_ids(partial_of(map_path), self.kept_ids)
+            flush(partial_of(map_path))
         for target in self.targets:
             partial_of(target).replace(target)
         flush_folder(self.path.parent)
@@ -70,12 +76,8 @@ def write_partial(path: Path, write: Callable) -> None:
 
 
 def shard_rewrite(shard: Path, kept_ids: list[str], targets: list[Path], removed: int) -> Rewrite:
-    """The rewrite of a shard whose other new files are written: its new map's partial goes last,
-    and marks them complete."""
-    map_path = ids_path(shard)
-    write_ids(partial_of(map_path), kept_ids)
-    flush(partial_of(map_path))
-    return Rewrite(shard, removed, [*targets, map_path])
+    """The rewrite of a shard whose other new files are written; its map comes with the commit."""
+    return Rewrite(shard, removed, [*targets, ids_path(shard)], kept_ids)
 
 
 def recover(root: Path) -> int:

@@ -222,6 +222,8 @@ class Stage:
     warning: Callable[[Path], str | None] | None = None
     #: token shards it writes, for erasure (its Parquet files of documents need no declaration)
     shards: tuple[ShardFormat, ...] = ()
+    #: why ``extra_steps`` may not go before the stage's own steps (None: they may)
+    no_steps_before: str | None = None
 
 
 class BuildsStep(StrictModel):
