@@ -169,6 +169,18 @@ def test_erase_by_domain_and_by_id(demo, tmp_path):
     assert [e["erasure"] for e in map(json.loads, (run / "erasures.jsonl").read_text().splitlines())] == [1, 2]
 
 
+def test_a_shard_map_that_cannot_be_read_stops_the_erasure_before_any_change(demo, tmp_path, capsys):
+    """Fail closed: a damaged document map names its file and line, and no file of the run changes."""
+    run = copy_run(demo, tmp_path / "run")
+    ids_file = run / "tokenize" / "output" / "000_train.ds.ids"
+    ids_file.write_text(ids_file.read_text().replace("\n", "\nnot json\n", 1))
+    before = document_files(run)
+    url = kept_rows(run)[0]["url"]
+    assert main(["erase", str(run), "--urls", write_list(tmp_path / "u.txt", [url])]) == 2
+    assert f"{ids_file}: line 2 is not a document id" in capsys.readouterr().err
+    assert document_files(run) == before and not (run / "erasures.pending.jsonl").exists()
+
+
 def test_erased_documents_stay_out_of_a_re_run(demo, tmp_path, capsys):
     """A stage recomputed after an erasure reads the erased documents nowhere: the fetch stage
     skips them before extraction, every reader skips them, and the lineage says which erasures."""

@@ -11,6 +11,7 @@ import pyarrow.parquet as pq
 import pytest
 
 from clearweb.pipeline.cli import main
+from clearweb.pipeline.core.docmap import read_ids
 
 STEPS = textwrap.dedent('''
     from datatrove.pipeline.base import PipelineStep
@@ -144,7 +145,7 @@ def test_a_stage_of_the_users_own_steps(tmp_path, steps_module, unregister_custo
     run = tmp_path / "run"
     kept = pq.read_table(run / "no_lorem" / "output" / "00000.parquet").to_pylist()
     assert sorted(r["id"] for r in kept) == [f"d{i}" for i in range(6)] and {r["stamp"] for r in kept} == {3}
-    assert len(read_ids_of(run / "tokenize" / "output" / "000_train.ds.ids")) == 6  # tokenize read its output
+    assert len(read_ids(run / "tokenize" / "output" / "000_train.ds.ids")) == 6  # tokenize read its output
     capsys.readouterr()
     assert main(["why", str(run), "d7"]) == 0
     assert "removed by stage no_lorem: mentions_lorem" in capsys.readouterr().out
@@ -153,12 +154,6 @@ def test_a_stage_of_the_users_own_steps(tmp_path, steps_module, unregister_custo
     assert [s["name"] for s in report["stages"]][:2] == ["fetch", "no_lorem"]
     assert report["removals"]["no_lorem"]["mentions_lorem"]["documents"] == 2
     assert "steps[1].class" in json.loads((run / "no_lorem" / "lineage.json").read_text())["files"]
-
-
-def read_ids_of(path):
-    from clearweb.pipeline.core.docmap import read_ids
-
-    return read_ids(path)
 
 
 def test_a_custom_stage_must_follow_a_document_stage(tmp_path, steps_module, unregister_custom, capsys):

@@ -86,6 +86,7 @@ class LanguageIdentifier:
         self.unsure_below = unsure_below
         self._model = None
         self._glotlid_labels = False
+        self._model_labels: list[str] = []  # read from the model file once, at load
         self._labels: dict[tuple[str, tuple[str, ...]], str] = {}  # (code, text scripts) -> label, "" if unfit
 
     def __getstate__(self) -> dict:
@@ -101,7 +102,7 @@ class LanguageIdentifier:
             if not Path(self.model_path).is_file():
                 raise FileNotFoundError(f"{self.model_path}: language-id model not found")
             model = fasttext.load_model(self.model_path)
-            labels = model_labels(self.model_path)
+            labels = self._model_labels = model_labels(self.model_path)
             self._glotlid_labels = all(LABEL_PATTERN.match(label) for label in labels)
             unknown = [label for label in labels if label not in LID176]
             if not self._glotlid_labels and unknown:
@@ -115,8 +116,8 @@ class LanguageIdentifier:
 
     def labels(self) -> list[str]:
         """Every label this identifier can answer (besides ``und_*``)."""
-        codes = model_labels(self.model_path)
-        return sorted(codes) if self._glotlid_labels else sorted(all_lid176_labels())
+        _ = self.model
+        return sorted(self._model_labels) if self._glotlid_labels else sorted(all_lid176_labels())
 
     def predict(self, text: str) -> tuple[str, float]:
         return self.predict_k(text, 1)[0]

@@ -15,6 +15,8 @@ import json
 from collections.abc import Iterable
 from pathlib import Path
 
+from clearweb.pipeline.core.errors import InputError
+
 IDS_SUFFIX = ".ids"
 #: metadata key the language mixture sets on a repeated document: the id it repeats
 COPY_OF = "copy_of"
@@ -46,6 +48,6 @@ def read_ids(path: str | Path) -> list[str]:
             except json.JSONDecodeError:
                 document_id = None
             if not isinstance(document_id, str):
-                raise ValueError(f"{path}: line {number} is not a document id (a JSON string)")
+                raise InputError(f"{path}: line {number} is not a document id (a JSON string)")
             ids.append(document_id)
     return ids

@@ -24,6 +24,8 @@ import pyarrow.parquet as pq
 from datatrove.data import DocumentsPipeline
 from datatrove.pipeline.base import PipelineStep
 
+from clearweb.pipeline.core.errors import InputError
+
 ERASURES = "erasures.jsonl"
 ERASED_DIR = "erasures"
 
@@ -39,7 +41,7 @@ def read_erasures(run_dir: str | Path) -> list[dict]:
             try:
                 entries.append(json.loads(line))
             except json.JSONDecodeError:
-                raise ValueError(f"{path}: line {number} is not JSON") from None
+                raise InputError(f"{path}: line {number} is not JSON") from None
     return entries
 
 

@@ -24,7 +24,7 @@ import importlib
 import inspect
 import re
 from pathlib import Path
-from typing import Any, ClassVar, Literal
+from typing import Any, Literal
 
 from datatrove.pipeline.base import PipelineStep
 from datatrove.pipeline.filters.base_filter import BaseFilter
@@ -53,8 +53,7 @@ def step_class(path: str) -> type[PipelineStep]:
 class ExtraStep(StrictModel):
     """One step of the user's, inserted into a stage's document phase."""
 
-    model_config = ConfigDict(extra="forbid", validate_default=True, allow_inf_nan=False, populate_by_name=True)
-    content_keys: ClassVar[tuple[str, ...]] = ()
+    model_config = ConfigDict(**StrictModel.model_config, populate_by_name=True)  # ``class`` or ``step_class``
 
     step_class: str = Field(alias="class", description="package.module.Class, a datatrove PipelineStep")
     args: dict[str, Any] = Field(default_factory=dict, description="its constructor's keyword arguments")
