@@ -21,11 +21,14 @@ import sys
 from functools import partial
 from typing import Any
 
-from datatrove.data import DocumentsPipeline
+from datatrove.data import Document, DocumentsPipeline
 from datatrove.pipeline.base import PipelineStep
 from datatrove.pipeline.extractors.base import ExtractorSandbox
+from datatrove.pipeline.filters.base_filter import BaseFilter, get_filter_result
 from datatrove.utils.typeshelper import StatHints
 
+from clearweb.pipeline.core.contract import EXTRACTED, NOT_EXTRACTED
+from clearweb.pipeline.core.writer import DocumentWriter
 from clearweb.pipeline.fetch import HTML_FLAG
 from clearweb.pipeline.signals import empty_signals, html_signals, merge_signals
 
@@ -126,3 +129,55 @@ class HtmlExtractor(PipelineStep):
                 self.stat_update(StatHints.forwarded)
                 self.update_doc_stats(document)
                 yield document
+
+
+#: stats of ``SkipExtraction``: pages it kept from extraction, per the stage whose filter decided
+SKIPPED_PREFIX = "not_extracted_"
+
+
+class SkipExtraction(PipelineStep):
+    """Asks a later stage's filter about each HTML page before extraction: a page it will remove
+    is not extracted. Such a page goes on with ``text`` None and ``extracted: False`` (the writer
+    puts it in ``output/not_extracted/``), and the later stage removes it and records why, as it
+    would have after extraction. Extraction costs about a hundred times what a decision from the
+    URL costs (the robots.txt opt-outs), so every page the filter removes is that much saved.
+
+    The filter judges a copy: what it records in a document (its evidence, consent statements)
+    is the later stage's to record, once. Non-HTML documents pass untouched (nothing to save)."""
+
+    type = "🛢 - EXTRAC"
+    name = "⏭ Skip extraction"
+    stats_key = "skip_extraction"
+
+    def __init__(self, decider: BaseFilter, stage: str):
+        super().__init__()
+        self.decider = decider
+        self.stage = stage
+
+    def run(self, data: DocumentsPipeline, rank: int = 0, world_size: int = 1) -> DocumentsPipeline:
+        for document in data:
+            if document.metadata.get(HTML_FLAG):
+                with self.track_time():
+                    probe = Document(text="", id=document.id, metadata=dict(document.metadata))
+                    kept, _ = get_filter_result(self.decider.filter(probe))
+                if not kept:
+                    self.stat_update(f"{SKIPPED_PREFIX}{self.stage}")
+                    document.text = None
+                    del document.metadata[HTML_FLAG]
+                    document.metadata[EXTRACTED] = False
+            yield document
+
+
+class PageWriter(DocumentWriter):
+    """The fetch stage's writer: pages whose extraction was skipped go to ``not_extracted/`` inside
+    the output folder (``not_extracted/00000.parquet``), the rest where every stage writes. Both
+    count as the stage's output (the later stage reads both, its reader globbing the folder); the
+    extracted documents' files keep the columns they would have without the skipped pages."""
+
+    def _get_output_filename(self, document: Document, rank: int | str = 0, **kwargs) -> str:
+        filename = super()._get_output_filename(document, rank, **kwargs)
+        return f"{NOT_EXTRACTED}/{filename}" if document.text is None else filename
+
+    def clear_rank(self, rank: int) -> None:
+        super().clear_rank(rank)
+        super().clear_rank(rank, f"{NOT_EXTRACTED}/")

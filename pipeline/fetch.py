@@ -51,6 +51,7 @@ from clearweb.pipeline.records import (
     iter_jsonl,
     iter_parquet,
     iter_warc,
+    page_url_item,
 )
 from clearweb.pipeline.sources import Shard, decompressing, is_http, open_shard
 
@@ -212,6 +213,27 @@ class ShardReader(BaseReader):
             metadata[HTML_FLAG] = True
         self.stat_update("documents")
         return Document(text=text, id=doc_id or f"{shard.name}#{number}", metadata=metadata)
+
+
+class RecordUrls(ShardReader):
+    """The URLs of the pages the fetch reader would yield, without their text: for a pass that only
+    needs their origins (the robots crawl before extraction). WARC and ARC records are read to
+    their HTTP headers, with the reader's framing checks, and their payload is never decoded;
+    JSONL and Parquet records are read whole (the URL is a field of the record)."""
+
+    name = "🔗 Record URLs"
+    stats_key = "record_urls"
+
+    def _records(self, shard: Shard, raw) -> Iterator[dict[str, Any] | Skipped | Note]:
+        if shard.format == "warc":
+            return iter_warc(raw, self.max_html_bytes, self.max_gap_bytes, item=page_url_item)
+        return super()._records(shard, raw)
+
+    def to_document(self, item: dict[str, Any], shard: Shard, index: int) -> Document | Skipped:
+        if shard.format != "warc":
+            return super().to_document(item, shard, index)
+        self.stat_update("documents")
+        return Document(text="", id=f"{shard.name}#{index}", metadata={"url": item["url"]})
 
 
 def _misfit(fields: Iterable[tuple[str, Any]]) -> str | None:

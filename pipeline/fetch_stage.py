@@ -1,6 +1,10 @@
 """The fetch stage's settings, and the phases they build: read shards, extract main text, write;
 then, when a later stage asks for it, read the crawls' archived robots.txt files.
 
+A later stage may lend it a filter that decides from the URL (``EarlyDecision``: robots): the
+stage then first collects the origins of its records' headers, runs what the filter needs (the
+robots crawl, the archive), and skips extracting the pages the filter will remove.
+
 The shard list comes from the stage's lineage (``StageContext.inputs``): resolved once at the
 stage's first start, so every task of every attempt splits the same list. The robots.txt archive
 of a Common Crawl crawl is listed when its phase is built (a crawl's listings never change).
@@ -14,14 +18,14 @@ from typing import Any, ClassVar, Literal
 from datatrove.pipeline.base import PipelineStep
 from pydantic import Field
 
+from clearweb.filters.robots.origins import OriginCollector
 from clearweb.pipeline.core.contract import ROBOTS_ARCHIVE
 from clearweb.pipeline.core.erasures import SkipErased
 from clearweb.pipeline.core.settings import StrictModel
-from clearweb.pipeline.core.stage import BuildsPhases, Phase, StageContext
-from clearweb.pipeline.core.writer import DocumentWriter
+from clearweb.pipeline.core.stage import BuildsPhases, EarlyDecision, Phase, StageContext
 from clearweb.pipeline.download import HttpFetcher
-from clearweb.pipeline.extract import HtmlExtractor
-from clearweb.pipeline.fetch import ShardReader
+from clearweb.pipeline.extract import HtmlExtractor, PageWriter, SkipExtraction
+from clearweb.pipeline.fetch import RecordUrls, ShardReader
 from clearweb.pipeline.robots_archive import ROBOTSTXT_PATHS, CaptureCollector, RobotsArchiveReader
 from clearweb.pipeline.sources import InputSpec, resolve_shards, shard_from_record, shard_record
 
@@ -80,8 +84,9 @@ class FetchSettings(BuildsPhases):
             raise ValueError("robots.policy crawl_time and strictest read the robots.txt files Common Crawl archived "
                              "for a crawl: give a crawl input (crawl: CC-MAIN-...)")
 
-    def archive_phase(self, ctx: StageContext) -> Phase:
-        """Read each crawl input's robots.txt archive; keep the captures of the fetched origins."""
+    def archive_phase(self, ctx: StageContext, origins: Path | None = None) -> Phase:
+        """Read each crawl input's robots.txt archive; keep the captures of the fetched origins
+        (those of the fetch output, or those listed in ``origins`` when the output comes later)."""
         folder = ctx.artifacts[ROBOTS_ARCHIVE]
 
         def build() -> list[PipelineStep]:
@@ -93,23 +98,54 @@ class FetchSettings(BuildsPhases):
                 crawls.update(dict.fromkeys((shard.name for shard in found), spec.crawl))
             return [RobotsArchiveReader(shards, fetcher, on_bad_input=self.on_bad_input,
                                         keep_downloads=self.download.keep),
-                    CaptureCollector(crawls, str(ctx.dirs.output), str(folder))]
+                    CaptureCollector(crawls, str(ctx.dirs.output), str(folder),
+                                     origins_dir=str(origins) if origins else None)]
 
         return ctx.phase(build, name="fetch_robots_archive", logs=folder / "logs")
 
+    def early_decisions(self, ctx: StageContext) -> dict[str, EarlyDecision]:
+        """The later stages' filters this stage applies before extraction: those the config asks
+        for, and every one when all shards are WARC (where extraction is the cost)."""
+        shards = [shard_from_record(record) for record in ctx.inputs or []]
+        every_warc = bool(shards) and all(shard.format == "warc" for shard in shards)
+        return {name: decision for name, decision in ctx.early.items() if decision.required or every_warc}
+
+    def borrowed_content(self, ctx: StageContext) -> dict[str, Any]:
+        early = self.early_decisions(ctx)
+        return {"before_extraction": {name: decision.content for name, decision in early.items()}} if early else {}
+
     def phases(self, ctx: StageContext) -> list[Phase]:
+        """Read, extract, write; with early decisions, first the origins of the records' headers and
+        what the decisions need from them (the robots crawl), and the robots.txt archive before the
+        pages it decides on."""
+        early = self.early_decisions(ctx)
+        origins = ctx.dirs.root / "origins"
+        shards = [shard_from_record(record) for record in ctx.inputs or []]
+
+        def urls() -> list[PipelineStep]:
+            # every record of the shards (no ``limit``: it counts documents, which headers cannot tell);
+            # downloads are kept for the fetch phase to read
+            return [RecordUrls(shards, self.download.fetcher(ctx.run_dir), max_html_bytes=self.extract.max_html_bytes,
+                               on_bad_input=self.on_bad_input, keep_downloads=True),
+                    OriginCollector(str(origins))]
+
         def build() -> list[PipelineStep]:
             fetcher = self.download.fetcher(ctx.run_dir)
-            shards = [shard_from_record(record) for record in ctx.inputs or []]
             steps: list[PipelineStep] = [
                 ShardReader(shards, fetcher, max_html_bytes=self.extract.max_html_bytes,
                             on_bad_input=self.on_bad_input, keep_downloads=self.download.keep, limit=self.limit),
                 SkipErased(str(ctx.run_dir)),
             ]
             if any(shard.html for shard in shards):
+                steps += [SkipExtraction(decision.filter(ctx, origins), name) for name, decision in early.items()]
                 steps.append(HtmlExtractor(favour_precision=self.extract.favour_precision,
                                            deduplicate=self.extract.deduplicate, timeout_s=self.extract.timeout_s))
-            steps.append(DocumentWriter(str(ctx.dirs.output)))
+            steps.append(PageWriter(str(ctx.dirs.output)))
             return steps
 
-        return [ctx.phase(build)] + ([self.archive_phase(ctx)] if "robotstxt" in ctx.wanted else [])
+        archive = [self.archive_phase(ctx, origins if early else None)] if "robotstxt" in ctx.wanted else []
+        if not early:
+            return [ctx.phase(build)] + archive
+        collect = ctx.phase(urls, name="fetch_origins", logs=origins / "logs")
+        lent = [phase for decision in early.values() for phase in decision.phases(ctx, origins)]
+        return [collect, *lent, *archive, ctx.phase(build)]

@@ -64,7 +64,7 @@ def _now() -> str:
 def identity(planned: PlannedStage) -> dict[str, Any]:
     """The part of a record known before the stage runs: settings, their files, inputs."""
     settings = planned.settings
-    return {"settings": settings.content(),
+    return {"settings": settings.content() | settings.borrowed_content(planned.ctx),
             "files": {key: hash_path(Path(path)) for key, path in settings.content_paths().items()},
             "inputs": planned.ctx.inputs}
 

@@ -681,7 +681,8 @@ class _Framer:
         return self.peek(12).split(b"\n", 1)[0].rstrip(b"\r") in _WARC_VERSIONS
 
 
-def _page_item(record, max_bytes: int, arc_ids: _ArcIds) -> Record | Skipped:
+def _page_head(record) -> tuple[Any, str | None] | Skipped:
+    """An HTML 200 response's HTTP headers and declared charset; anything else is skipped, counted."""
     if record.rec_type != "response":
         return Skipped(f"skipped_{record.rec_type or 'unknown'}_record")
     http = record.http_headers
@@ -694,13 +695,33 @@ def _page_item(record, max_bytes: int, arc_ids: _ArcIds) -> Record | Skipped:
     payload_type = (record.rec_headers.get_header("WARC-Identified-Payload-Type") or mime).lower()
     if payload_type not in HTML_TYPES and mime not in HTML_TYPES:
         return Skipped("skipped_not_html")
+    return http, charset
+
+
+def _page_url(record) -> str:
+    # warcio percent-encodes spaces in a WARC-Target-URI (see _WarcioLog); ARC URIs alike
     if record.format == "arc":
-        # warcio percent-encodes spaces in a WARC-Target-URI (see _WarcioLog); ARC URIs alike
-        url = record.rec_headers.get_header("uri").replace(" ", "%20")
+        return record.rec_headers.get_header("uri").replace(" ", "%20")
+    return record.rec_headers.get_header("WARC-Target-URI")
+
+
+def page_url_item(record, max_bytes: int) -> Record | Skipped:
+    """A page's URL from its record's headers alone (the payload is not decoded): what a pass that
+    only needs the pages' origins reads (``iter_warc``'s ``item``)."""
+    head = _page_head(record)
+    return head if isinstance(head, Skipped) else {"url": _page_url(record)}
+
+
+def _page_item(record, max_bytes: int, arc_ids: _ArcIds) -> Record | Skipped:
+    head = _page_head(record)
+    if isinstance(head, Skipped):
+        return head
+    http, charset = head
+    url = _page_url(record)
+    if record.format == "arc":
         archive_date = record.rec_headers.get_header("archive-date")
         record_id, warc_record_id, date = arc_ids.id_for(url, archive_date), None, _arc_date(archive_date)
     else:
-        url = record.rec_headers.get_header("WARC-Target-URI")
         record_id = warc_record_id = record.rec_headers.get_header("WARC-Record-ID")
         date = record.rec_headers.get_header("WARC-Date")
     body = record.content_stream().read(max_bytes + 1)

@@ -209,6 +209,8 @@ def _fetch(fetch: dict) -> str:
     rows += [[f"  skipped: {reason}", n, _share(n, records)] for reason, n in fetch["skipped"].items()]
     rows.append(["documents read", fetch["documents_read"], _share(fetch["documents_read"], records)])
     rows += [[f"  not extracted: {reason}", n, _share(n, records)] for reason, n in fetch["not_extracted"].items()]
+    rows += [[f"  extraction skipped: the {stage} stage removes them", n, _share(n, records)]
+             for stage, n in fetch.get("extraction_skipped", {}).items()]
     rows.append(["documents out", fetch["documents"], _share(fetch["documents"], records)])
     decoded = "".join(f" {n:,} text records decoded as {name} (not UTF-8)." for name, n in fetch["decoded"].items())
     return (f'<p>{fetch["shards"]:,} shards. Every record and where it went; percentages are of the records read.'

@@ -24,6 +24,7 @@ import pyarrow.parquet as pq
 from datatrove.data import Document, DocumentsPipeline
 from datatrove.pipeline.base import PipelineStep
 
+from clearweb.filters.robots.origins import read_origins
 from clearweb.pipeline.core.contract import ROBOTS_CAPTURE
 from clearweb.pipeline.core.provenance import origin_of, url_provenance
 from clearweb.pipeline.core.stats import DOCUMENTS_READ
@@ -93,15 +94,17 @@ class CaptureCollector(PipelineStep):
     name = "🗄 robots.txt captures"
     stats_key = "robots_archive"
 
-    def __init__(self, crawls: dict[str, str], fetch_output: str, folder: str):
+    def __init__(self, crawls: dict[str, str], fetch_output: str, folder: str, origins_dir: str | None = None):
         super().__init__()
         self.crawls = crawls  # shard name -> the crawl id it belongs to
         self.fetch_output = fetch_output
         self.folder = folder
+        self.origins_dir = origins_dir  # the origins of the records' headers, when the output comes later
 
     def run(self, data: DocumentsPipeline, rank: int = 0, world_size: int = 1) -> DocumentsPipeline:
         with self.track_time():
-            sites = {url_provenance(origin)["domain"] for origin in fetched_origins(Path(self.fetch_output))}
+            origins = read_origins(self.origins_dir) if self.origins_dir else fetched_origins(Path(self.fetch_output))
+            sites = {url_provenance(origin)["domain"] for origin in origins}
         rows = []
         for document in data:
             with self.track_time():

@@ -109,12 +109,14 @@ def stage_graph(config: RunConfig, source: str, run_dir: Path | None = None, che
         upstream = ([last_documents] if stage.reads else []) + [producers[name] for name in used
                                                                 if producers[name] != stage.name]
         later_wants = set().union(*(later.wants() for _, later in enabled[index + 1:]))
+        early = {} if stage.reads else {later_stage.name: decision for later_stage, later in enabled[index + 1:]
+                                        if (decision := later.early_decision(run_dir)) is not None}
         tasks, workers = stage_tasks(config, settings)
         ctx = StageContext(run_dir=run_dir, name=stage.name, tasks=tasks, workers=workers,
                            input_dir=run_dir / last_documents / "output" if stage.reads else None,
                            artifacts=used | settings.artifacts(run_dir),
                            partitioned=any(s.partitions for s, _ in enabled[:index]),
-                           wanted=frozenset(later_wants))
+                           wanted=frozenset(later_wants), early=early)
         if check:
             try:
                 settings.check(ctx)

@@ -9,6 +9,7 @@ import sys
 from collections import Counter
 from pathlib import Path
 
+import pyarrow.parquet as pq
 import pytest
 import requests
 
@@ -110,12 +111,16 @@ def test_demo_end_to_end(tmp_path, capsys):
     tokens = next(s["tokens_out"] for s in report["stages"] if s["name"] == "tokenize")
     assert (megatron / "train.bin").stat().st_size == 2 * tokens  # uint16: the demo tokenizer has 4,096 ids
     assert re.search(r"train: tiny Apertus, 30 steps on CPU, loss [\d.]+ -> [\d.]+", out)
-    files = sorted(str(p) for p in (tmp_path / "demo" / "run" / "fetch" / "output").glob("*.parquet"))
+    fetched = tmp_path / "demo" / "run" / "fetch" / "output"
+    files = sorted(str(p) for p in fetched.glob("*.parquet"))
     dataset = datasets.load_dataset("parquet", data_files=files, split="train",
                                     cache_dir=str(tmp_path / "hf-cache"))
-    assert dataset.num_rows == 370
+    # robots decided before extraction (the default for WARC): the pages it removes were not extracted
+    skipped = pq.read_table(sorted(fetched.glob("not_extracted/*.parquet")))
+    assert dataset.num_rows == funnel["robots"][1] and dataset.num_rows + skipped.num_rows == 370
+    assert skipped.column("text").null_count == skipped.num_rows and not any(skipped.column("extracted").to_pylist())
     assert CONTRACT_KEYS <= set(dataset.column_names)
-    assert len(set(dataset["id"])) == 370
+    assert len(set(dataset["id"]) | set(skipped.column("id").to_pylist())) == 370
     signals = [s for s in dataset["signals"] if s]
     assert any(s["tdm_reservation_meta"] == "1" for s in signals) and any(s["noai_meta"] for s in signals)
     assert any(s["noai_header"] for s in signals) and any(s["content_usage"] for s in signals)

@@ -89,6 +89,17 @@ def test_evidence_names_agent_line_and_rule(snapshot):
     assert metadata["robots_rule"] == "ClaudeBot: line 6: Disallow: /articles/"
 
 
+def test_a_page_not_extracted_is_never_kept(snapshot):
+    """The fetch stage skipped extracting a page because this filter removed it then; a refreshed
+    snapshot that now allows it cannot give it text: removed all the same, saying why."""
+    step = RobotsFilter(str(snapshot))
+    for url, removed_by in (("http://open.example/news/1", "robots_not_extracted"),
+                            ("http://open.example/private/1", "robots")):
+        doc = Document(text=None, id="1", metadata={"url": url, "domain": "open.example", "extracted": False})
+        assert step.filter(doc) == (False, removed_by)
+        assert "re-run fetch" in doc.metadata["robots_rule"] or removed_by == "robots"
+
+
 def test_domain_mode_drops_whole_origin(snapshot):
     result, metadata, _ = decide(snapshot, "http://open.example/news/1", mode="domain")
     assert result == (False, "robots") and metadata["robots_rule"] == "AI2Bot: line 2: Disallow: /private/"

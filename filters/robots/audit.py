@@ -7,7 +7,7 @@ from clearweb.filters.robots.crawl_time import CrawlTimeSnapshot
 from clearweb.filters.robots.filter import BLOCKED_PREFIX, DOMAIN_PREFIX, RobotsFilter
 from clearweb.filters.robots.snapshot import read_snapshot
 from clearweb.filters.robots.stage import SNAPSHOT, cache_dir, unreachable_origins
-from clearweb.pipeline.core.contract import ROBOTS_ARCHIVE, consent_lines
+from clearweb.pipeline.core.contract import EXTRACTED, ROBOTS_ARCHIVE, consent_lines
 from clearweb.pipeline.core.provenance import origin_of
 from clearweb.pipeline.core.stage import StageView
 from clearweb.pipeline.core.stats import removed_per_reason
@@ -53,4 +53,6 @@ def robots_explain(row: dict, view: StageView) -> list[str]:
     if entry is not None:
         lines.append(f"today's robots.txt {entry.url} fetched {entry.fetched_at} (HTTP {entry.status}, "
                      f"sha256 {entry.sha256})")
+    if row.get(EXTRACTED) is False:
+        lines.append("not extracted: the robots decision was taken in the fetch stage, before extraction")
     return lines

@@ -21,6 +21,10 @@ default, as Apertus did), from the robots.txt Common Crawl archived when it craw
   way), since what cannot be checked is not kept, unless ``on_unchecked: keep``. Under
   ``strictest`` a page without an archived robots.txt is decided by the snapshot alone (counted as
   ``no_crawl_time_entry``).
+- a page the fetch stage did not extract (``text`` null: this filter, lent to it, removed the page
+  before extraction) is removed here too, with its evidence; should this filter now keep it (the
+  snapshot was refreshed since), it is removed as ``robots_not_extracted`` all the same, since it
+  has no text (re-running fetch extracts it).
 
 Removed documents carry ``robots_blocked_by`` (the agents) and ``robots_rule`` (which robots.txt,
 agent, line number and text of the deciding line) into ``removed/``, so a removal can be defended
@@ -33,6 +37,7 @@ from collections import Counter
 from dataclasses import dataclass, field
 
 from datatrove.data import Document
+from datatrove.pipeline.filters.base_filter import get_filter_result
 from datatrove.pipeline.writers.disk_base import DiskWriter
 
 from clearweb.filters.consent.aipref import TRAINING_LABELS, TRAINING_SIGNALS, signal_opt_out, usage_opt_out
@@ -55,6 +60,8 @@ DOMAIN_PREFIX = "domain"
 UNCHECKED = "robots_unchecked"
 #: removed_by of documents without a URL (also used by the compliance stage)
 NO_PROVENANCE = "no_provenance"
+#: removed_by of a page the fetch stage did not extract that the robots stage would now keep
+NOT_EXTRACTED = "robots_not_extracted"
 #: removed_by per robots.txt preference line key
 USAGE_REMOVED_BY = {"content-usage": "content_usage", "content-signal": "content_signal"}
 
@@ -234,6 +241,17 @@ class RobotsFilter(FilterStep):
         return entries
 
     def filter(self, doc: Document) -> bool | tuple[bool, str]:
+        decision = self._decide(doc)
+        if doc.text is not None or not get_filter_result(decision)[0]:
+            return decision
+        # The fetch stage skipped its extraction because this filter removed it then: the snapshot or
+        # the settings changed since. Kept, it would reach the next stage without text.
+        doc.metadata["robots_blocked_by"] = []
+        doc.metadata["robots_rule"] = ("not extracted: the fetch stage's robots decision removed it before extraction, "
+                                       "this one keeps it (re-run fetch to extract it)")
+        return False, NOT_EXTRACTED
+
+    def _decide(self, doc: Document) -> bool | tuple[bool, str]:
         if self._snapshot is None:
             self._snapshot = read_snapshot(self.snapshot_dir, ROBOTS_COLUMNS)
             if self.policy != "latest":

@@ -26,7 +26,7 @@ from clearweb.filters.robots.origins import OriginCollector, read_origins
 from clearweb.filters.robots.snapshot import SCHEMA, SnapshotEntry, lacking, read_snapshot
 from clearweb.pipeline.core.contract import ROBOTS_ARCHIVE, ROBOTS_SNAPSHOT
 from clearweb.pipeline.core.errors import RunFailed
-from clearweb.pipeline.core.stage import BuildsPhases, Phase, StageContext
+from clearweb.pipeline.core.stage import BuildsPhases, EarlyDecision, Phase, StageContext
 from clearweb.pipeline.core.writer import DocumentWriter
 
 SNAPSHOT = ROBOTS_SNAPSHOT
@@ -55,9 +55,14 @@ class RobotsSettings(BuildsPhases):
         "the filter refuses to run (a node without outbound network would otherwise keep everything)")
     snapshot_dir: str | None = Field(None, description="default: RUN/robots_cache/snapshot; share one across runs")
     crawl: CrawlSettings = Field(default_factory=CrawlSettings)
+    before_extraction: bool | None = Field(
+        None, description="decide in the fetch stage, before extraction, so that removed pages are never extracted "
+        "(this stage still removes them, with their evidence); default: when every fetch input is WARC")
 
+    # before_extraction changes what the fetch stage extracts (its lineage records these settings), not
+    # what this stage keeps
     execution_keys: ClassVar[frozenset[str]] = frozenset({"tasks", "workers", "snapshot_dir", "crawl",
-                                                          "max_unreachable_fraction"})
+                                                          "max_unreachable_fraction", "before_extraction"})
 
     def wants(self) -> set[str]:
         return set() if self.policy == "latest" else {"robotstxt"}
@@ -84,9 +89,13 @@ class RobotsSettings(BuildsPhases):
     def crawl_phases(self, ctx: StageContext) -> list[Phase]:
         """Collect origins, then crawl them into the snapshot (also ``clearweb robots fetch``)."""
         origins = cache_dir(ctx.run_dir) / "origins"
-        snapshot = ctx.artifacts[SNAPSHOT]
-        crawl_logs = cache_dir(ctx.run_dir) / "crawl" / "logs"
-        crawl_tasks = self.crawl.tasks or ctx.tasks
+        collect = ctx.phase(lambda: [ctx.reader(), OriginCollector(str(origins))], name="robots_origins",
+                            logs=origins / "logs")
+        return [collect, self._crawl_phase(ctx, origins, cache_dir(ctx.run_dir) / "crawl" / "logs", "robots_crawl")]
+
+    def _crawl_phase(self, ctx: StageContext, origins: Path, crawl_logs: Path, name: str) -> Phase:
+        """Crawl the origins listed in ``origins`` that the snapshot lacks."""
+        snapshot = self.artifacts(ctx.run_dir)[SNAPSHOT]
         fetch_tdmrep = "tdmrep" in ctx.wanted
 
         def cover_origins() -> None:
@@ -96,21 +105,33 @@ class RobotsSettings(BuildsPhases):
             if (crawl_logs / "completions").is_dir() and lacking(snapshot, read_origins(origins), fetch_tdmrep):
                 shutil.rmtree(crawl_logs)
 
-        return [
-            ctx.phase(lambda: [ctx.reader(), OriginCollector(str(origins))], name="robots_origins",
-                      logs=origins / "logs"),
-            ctx.phase(lambda: [RobotsCrawlStep(str(origins), str(snapshot), self.crawl, fetch_tdmrep=fetch_tdmrep)],
-                      name="robots_crawl", logs=crawl_logs, tasks=crawl_tasks, invalidate=cover_origins),
-        ]
+        return ctx.phase(lambda: [RobotsCrawlStep(str(origins), str(snapshot), self.crawl, fetch_tdmrep=fetch_tdmrep)],
+                         name=name, logs=crawl_logs, tasks=self.crawl.tasks or ctx.tasks, invalidate=cover_origins)
+
+    def early_decision(self, run_dir: Path) -> EarlyDecision | None:
+        """The robots decision needs only the URL and the snapshot: the fetch stage crawls the
+        origins of its records' headers first, then skips extracting the pages this filter removes."""
+        if self.before_extraction is False:
+            return None
+        return EarlyDecision(content=self.content(), required=bool(self.before_extraction),
+                             phases=self._early_phases, filter=self._early_filter)
+
+    def _early_phases(self, fetch: StageContext, origins: Path) -> list[Phase]:
+        return [self._crawl_phase(fetch, origins, fetch.dirs.root / "robots_crawl" / "logs", "fetch_robots_crawl")]
+
+    def _early_filter(self, fetch: StageContext, origins: Path) -> RobotsFilter:
+        snapshot = self.artifacts(fetch.run_dir)[SNAPSHOT]
+        check_reachable(snapshot, origins, self.max_unreachable_fraction)
+        return self._filter(snapshot, fetch.artifacts.get(ROBOTS_ARCHIVE), None)
 
     def filter_step(self, ctx: StageContext, exclusion_writer: DocumentWriter) -> RobotsFilter:
-        return RobotsFilter(str(ctx.artifacts[SNAPSHOT]), agents=self.agents, mode=self.mode,
-                            on_unreachable=self.on_unreachable, on_unchecked=self.on_unchecked,
-                            on_missing_url=self.on_missing_url, honour=self.honour, usage_labels=self.usage_labels,
-                            policy=self.policy,
-                            crawl_time_dir=str(ctx.artifacts[ROBOTS_ARCHIVE]) if ROBOTS_ARCHIVE in ctx.artifacts
-                            else None,
-                            exclusion_writer=exclusion_writer)
+        return self._filter(ctx.artifacts[SNAPSHOT], ctx.artifacts.get(ROBOTS_ARCHIVE), exclusion_writer)
+
+    def _filter(self, snapshot: Path, archive: Path | None, exclusion_writer: DocumentWriter | None) -> RobotsFilter:
+        return RobotsFilter(str(snapshot), agents=self.agents, mode=self.mode, on_unreachable=self.on_unreachable,
+                            on_unchecked=self.on_unchecked, on_missing_url=self.on_missing_url, honour=self.honour,
+                            usage_labels=self.usage_labels, policy=self.policy,
+                            crawl_time_dir=str(archive) if archive else None, exclusion_writer=exclusion_writer)
 
     def artifact_filters(self, ctx: StageContext, artifact: str) -> list[RobotsFilter]:
         return [self.filter_step(ctx, DocumentWriter(str(ctx.dirs.removed)))] if artifact == SNAPSHOT else []

@@ -61,7 +61,14 @@ COLUMN_TYPES: dict[str, pa.DataType] = {
     "pii_counts": PII_COUNTS,
     # every removed document
     "removed_by": pa.string(),
+    # fetch: False on a page whose extraction was skipped (a later stage removes it; its text is null)
+    "extracted": pa.bool_(),
 }
+
+#: metadata key of a page whose extraction was skipped: False; absent on every other document
+EXTRACTED = "extracted"
+#: folder inside the fetch stage's output of the pages whose extraction was skipped
+NOT_EXTRACTED = "not_extracted"
 
 
 #: artifact of the fetch stage: the robots.txt captures Common Crawl archived for the run's origins

@@ -16,11 +16,13 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, ClassVar
 
+from datatrove.data import Document
 from datatrove.pipeline.base import PipelineStep
 from datatrove.pipeline.filters.base_filter import BaseFilter
 from datatrove.pipeline.readers import ParquetReader
 from pydantic import Field
 
+from clearweb.pipeline.core.contract import EXTRACTED
 from clearweb.pipeline.core.erasures import KeepsErasedOut
 from clearweb.pipeline.core.extra_steps import ExtraStep
 from clearweb.pipeline.core.settings import StageSettings, StrictModel
@@ -75,11 +77,38 @@ class StageOutputReader(KeepsErasedOut, ParquetReader):
         super().__init__(data_folder, **kwargs)
         self.run_dir = run_dir
 
+    def get_document_from_dict(self, data: dict, source_file: str, id_in_file: int | str) -> Document | None:
+        """A page whose extraction was skipped (``SkipExtraction``) has no text: read it all the
+        same (datatrove's reader skips a document without text), for the stage that removes it."""
+        if data.get(self.text_key) is None and data.get(EXTRACTED) is False:
+            return Document(**self.adapter(data, source_file, id_in_file))
+        return super().get_document_from_dict(data, source_file, id_in_file)
+
+    def update_doc_stats(self, document: Document) -> None:
+        if document.text is not None:
+            super().update_doc_stats(document)
+
     def run(self, data=None, rank: int = 0, world_size: int = 1):
         if not self.data_folder.list_files(recursive=self.recursive, glob_pattern=self.glob_pattern):
             self.stat_update("empty_input")
             return
         yield from self.not_erased(self, super().run(data, rank, world_size))
+
+
+@dataclass(frozen=True)
+class EarlyDecision:
+    """A later stage's filter that decides from what a record's headers hold (its URL), lent to the
+    fetch stage to apply before extraction (``SkipExtraction``): pages it will remove are not
+    extracted. The later stage still removes them and records why; the fetch stage's lineage
+    records ``content`` (those settings decide what it extracted). ``required``: asked for in the
+    config; otherwise the fetch stage takes it when every input is WARC (where extraction is the
+    cost). ``phases`` make what the filter needs (the robots crawl), from the origins the fetch
+    stage collected from the records' headers into ``origins``."""
+
+    content: dict[str, Any]
+    required: bool
+    phases: Callable[[StageContext, Path], list[Phase]]
+    filter: Callable[[StageContext, Path], BaseFilter]
 
 
 @dataclass(frozen=True)
@@ -100,6 +129,8 @@ class StageContext:
     inputs: list[dict[str, Any]] | None = None
     #: what later stages ask of this one (``tdmrep``: fetch tdmrep.json in the robots crawl)
     wanted: frozenset[str] = frozenset()
+    #: later stages' filters lent to this one, by stage name (fetch: applied before extraction)
+    early: dict[str, EarlyDecision] = field(default_factory=dict)
 
     @property
     def dirs(self) -> StageDirs:
@@ -170,6 +201,16 @@ class BuildsPhases(StageSettings):
     def wants(self) -> set[str]:
         """What this stage asks of earlier ones (see ``StageContext.wanted``)."""
         return set()
+
+    def early_decision(self, run_dir: Path) -> EarlyDecision | None:
+        """This stage's filter for the fetch stage to apply before extraction, if it has one that
+        needs only the record's URL (see ``EarlyDecision``). None by default."""
+        return None
+
+    def borrowed_content(self, ctx: StageContext) -> dict[str, Any]:
+        """Settings of later stages that decide this one's output (the early decisions it applies):
+        recorded in its lineage beside its own. None by default."""
+        return {}
 
     def artifact_filters(self, ctx: StageContext, artifact: str) -> list[BaseFilter]:
         """This stage's filters that decide from ``artifact``, built to judge documents one at a

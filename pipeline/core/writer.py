@@ -177,13 +177,18 @@ class DocumentWriter(ParquetWriter):
         self._parts: Counter[str] = Counter()
         self._written: set[str] = set()  # every part opened, to delete if the task fails
 
-    def clear_rank(self, rank: int) -> None:
-        """Delete every part of this rank from an earlier attempt (it might not be rewritten this time)."""
-        filename = self.output_filename.substitute({"rank": str(rank).zfill(5)})
+    def clear_rank(self, rank: int, subfolder: str = "") -> None:
+        """Delete every part of this rank (in ``subfolder`` of the output folder) from an earlier
+        attempt: it might not be rewritten this time."""
+        filename = subfolder + self.output_filename.substitute({"rank": str(rank).zfill(5)})
         stem, extension = os.path.splitext(filename)
         for stale in [filename, *self.output_folder.glob(f"{stem}_*{extension}")]:
             if self.output_folder.exists(stale):
                 self.output_folder.rm(stale)
+
+    def update_doc_stats(self, document) -> None:
+        if document.text is not None:  # a page whose extraction was skipped has no text to measure
+            super().update_doc_stats(document)
 
     def run(self, data, rank: int = 0, world_size: int = 1):
         self.clear_rank(rank)
@@ -191,6 +196,8 @@ class DocumentWriter(ParquetWriter):
 
     def _default_adapter(self, document) -> dict:
         data = super()._default_adapter(document)
+        if "text" not in data:  # datatrove leaves out empty fields; a page not extracted has text null
+            data = {"text": document.text, **data}
         # datatrove's BaseFilter stores its drop reason as filter_reason; the contract calls it removed_by.
         if "filter_reason" in data:
             data["removed_by"] = data.pop("filter_reason")
