@@ -85,5 +85,7 @@ def load_run(run_dir: str | Path) -> RunRecord:
             stages[name] = lineage[name]["settings_recorded"]
     raw["run_dir"] = str(run_dir)
     config = validate_config(raw, str(path), AUDIT)
-    graph = stage_graph(config, str(path), run_dir=run_dir, check=False)
+    # phases can depend on the resolved inputs (fetch's with robots before extraction): as recorded
+    graph = [planned.with_inputs(lineage[planned.name]["inputs"]) if (lineage.get(planned.name) or {}).get("inputs")
+             else planned for planned in stage_graph(config, str(path), run_dir=run_dir, check=False)]
     return RunRecord(run_dir, config, graph, {planned.name: lineage.get(planned.name) for planned in graph})

@@ -51,7 +51,10 @@ def test_report_has_every_section_with_numbers(run, capsys):
     stages = {s["name"]: s for s in report["stages"]}
     assert stages["fetch"]["docs_in"] == 370 and stages["robots"]["removed"]["robots"] > 0
     assert stages["tokenize"]["tokens_out"] > 0 and stages["tokenize"]["docs_out"] == stages["compliance"]["docs_out"]
-    assert all(s["task_seconds"] > 0 for s in report["stages"] if s["name"] != "tokenize_merge")
+    # the fetch stage crawled every origin before extraction: the robots stage's crawl finds them all present
+    assert all(s["task_seconds"] > 0 for s in report["stages"] if s["name"] not in ("tokenize_merge", "robots_crawl"))
+    assert [s["name"] for s in report["stages"]][:4] == ["fetch_origins", "fetch_robots_crawl", "fetch_robots_archive",
+                                                         "fetch"]
     sections = report["sections"]
     robots = sections["robots"]
     assert robots["snapshot_date"] and sum(robots["removed_per_agent"].values()) > 0 and robots["top_domains"]
@@ -95,7 +98,9 @@ def test_report_has_every_section_with_numbers(run, capsys):
     for stage in ("robots", "language", "dedup", "quality", "compliance"):
         account = removals[stage]
         assert sum(e["documents"] for e in account.values()) == sum(stages[stage]["removed"].values()), stage
-        assert all(e["characters"] > 0 and sum(e["languages"].values()) == e["documents"] for e in account.values())
+        # robots decided before extraction: the pages it removed have no text
+        assert all((e["characters"] > 0) != (stage == "robots") and sum(e["languages"].values()) == e["documents"]
+                   for e in account.values())
     assert set(removals["robots"]["robots"]["languages"]) == {"before language id"}
     assert "compliance: removed documents by reason and language" in page
     # a toxicity histogram is drawn only for a language with scored documents

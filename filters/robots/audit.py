@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
-from clearweb.filters.robots.crawl_step import HTTP_PREFIX, OUTCOME_PREFIX, RobotsCrawlStep
+from collections import Counter
+
 from clearweb.filters.robots.crawl_time import CrawlTimeSnapshot
 from clearweb.filters.robots.filter import BLOCKED_PREFIX, DOMAIN_PREFIX, RobotsFilter
+from clearweb.filters.robots.origins import read_origins
 from clearweb.filters.robots.snapshot import read_snapshot
 from clearweb.filters.robots.stage import SNAPSHOT, cache_dir, unreachable_origins
 from clearweb.pipeline.core.contract import EXTRACTED, ROBOTS_ARCHIVE, consent_lines
@@ -19,8 +21,19 @@ def _with_prefix(stats: dict[str, float], prefix: str) -> dict[str, int]:
     return {key.removeprefix(prefix): int(value) for key, value in stats.items() if key.startswith(prefix)}
 
 
+def _origin_outcomes(snapshot, origins_dir) -> tuple[dict[str, int], dict[str, int]]:
+    """Per crawl outcome and per HTTP status class, the run's origins as the snapshot holds them:
+    whichever crawl fetched them (this stage's, the fetch stage's before extraction, another run's
+    sharing the snapshot)."""
+    if not snapshot.is_dir() or not origins_dir.is_dir():
+        return {}, {}
+    entries = read_snapshot(snapshot, ["origin", "outcome", "status"])
+    found = [entries[origin] for origin in read_origins(origins_dir) if origin in entries]
+    statuses = Counter(f"{entry.status // 100}xx" for entry in found if entry.status is not None)
+    return dict(sorted(Counter(entry.outcome for entry in found).items())), dict(sorted(statuses.items()))
+
+
 def robots_report(view: StageView) -> dict:
-    crawl = view.stats(RobotsCrawlStep.stats_key)
     removed = view.stats(RobotsFilter.stats_key)
     snapshot = view.artifacts[SNAPSHOT]
     dates = sorted(entry.fetched_at for entry in read_snapshot(snapshot, ["origin", "fetched_at"]).values()) \
@@ -28,6 +41,7 @@ def robots_report(view: StageView) -> dict:
     domains = _with_prefix(removed, f"{DOMAIN_PREFIX}:")
     run_dir = view.dirs.root.parent
     found = unreachable_origins(snapshot, cache_dir(run_dir) / "origins")  # what the filter's gate counted
+    outcomes, statuses = _origin_outcomes(snapshot, cache_dir(run_dir) / "origins")
     shown = snapshot.relative_to(run_dir).as_posix() if snapshot.is_relative_to(run_dir) else str(snapshot)
     archive = CrawlTimeSnapshot.read(view.artifacts.get(ROBOTS_ARCHIVE)) if view.settings.policy != "latest" else None
     return {"policy": view.settings.policy, "crawl_time_captures": len(archive) if archive else 0,
@@ -38,9 +52,9 @@ def robots_report(view: StageView) -> dict:
             "snapshot_date": dates[0] if dates else None,
             "agents": view.settings.agents, "mode": view.settings.mode,
             "on_unreachable": view.settings.on_unreachable,
-            "crawl_outcomes": _with_prefix(crawl, OUTCOME_PREFIX),
+            "crawl_outcomes": outcomes,
             "unreachable_share": round(len(found[0]) / found[1], 4) if found else None,
-            "max_unreachable_fraction": view.settings.max_unreachable_fraction, "http_status": _with_prefix(crawl, HTTP_PREFIX),
+            "max_unreachable_fraction": view.settings.max_unreachable_fraction, "http_status": statuses,
             "removed_per_agent": _with_prefix(removed, BLOCKED_PREFIX),
             "top_domains": sorted(domains.items(), key=lambda kv: -kv[1])[:TOP_DOMAINS]}
 
