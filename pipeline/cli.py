@@ -15,6 +15,7 @@ from pathlib import Path
 from clearweb.pipeline.core.console import console
 from clearweb.pipeline.core.errors import ClearwebError
 from clearweb.pipeline.models_cli import add_models_commands
+from clearweb.pipeline.plan_cli import add_plan_command
 from clearweb.pipeline.report_cli import add_report_commands
 from clearweb.pipeline.robots_cli import add_robots_commands
 from clearweb.pipeline.tokenizer_cli import add_tokenizer_commands
@@ -135,6 +136,7 @@ def build_parser() -> argparse.ArgumentParser:
     sub = parser.add_subparsers(dest="command", metavar="COMMAND", required=True)
     _add_run(sub)
     _add_demo(sub)
+    add_plan_command(sub)
     add_robots_commands(sub)
     add_models_commands(sub)
     _add_toxicity(sub)
