@@ -18,9 +18,9 @@ from typing import Any, ClassVar, Literal
 from datatrove.pipeline.base import PipelineStep
 from pydantic import Field
 
-from clearweb.filters.robots.origins import OriginCollector
 from clearweb.pipeline.core.contract import ROBOTS_ARCHIVE
 from clearweb.pipeline.core.erasures import SkipErased
+from clearweb.pipeline.core.origins import OriginCollector
 from clearweb.pipeline.core.settings import StrictModel
 from clearweb.pipeline.core.stage import BuildsPhases, EarlyDecision, Phase, StageContext
 from clearweb.pipeline.download import HttpFetcher

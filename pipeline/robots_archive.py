@@ -24,8 +24,8 @@ import pyarrow.parquet as pq
 from datatrove.data import Document, DocumentsPipeline
 from datatrove.pipeline.base import PipelineStep
 
-from clearweb.filters.robots.origins import read_origins
 from clearweb.pipeline.core.contract import ROBOTS_CAPTURE
+from clearweb.pipeline.core.origins import read_origins
 from clearweb.pipeline.core.provenance import origin_of, url_provenance
 from clearweb.pipeline.core.stats import DOCUMENTS_READ
 from clearweb.pipeline.fetch import ShardReader

@@ -20,9 +20,9 @@ from datatrove.data import DocumentsPipeline
 from datatrove.pipeline.base import PipelineStep
 
 from clearweb.filters.robots.crawler import CrawlSettings, RobotsCrawler
-from clearweb.filters.robots.origins import read_origins
 from clearweb.filters.robots.snapshot import SnapshotEntry, lacking, write_part
 from clearweb.pipeline.core.hashing import stable_hash
+from clearweb.pipeline.core.origins import read_origins
 
 TDMREP_PATH = "/.well-known/tdmrep.json"
 #: stats: origins per crawl outcome (``outcome_ok``) and per HTTP status class (``http_4xx``)

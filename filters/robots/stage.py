@@ -22,10 +22,10 @@ from clearweb.filters.consent.aipref import TRAINING_LABELS
 from clearweb.filters.robots.crawl_step import RobotsCrawlStep
 from clearweb.filters.robots.crawler import CrawlSettings
 from clearweb.filters.robots.filter import DEFAULT_AGENTS, RobotsFilter
-from clearweb.filters.robots.origins import OriginCollector, read_origins
 from clearweb.filters.robots.snapshot import SCHEMA, SnapshotEntry, lacking, read_snapshot
 from clearweb.pipeline.core.contract import ROBOTS_ARCHIVE, ROBOTS_SNAPSHOT
 from clearweb.pipeline.core.errors import RunFailed
+from clearweb.pipeline.core.origins import OriginCollector, read_origins
 from clearweb.pipeline.core.stage import BuildsPhases, EarlyDecision, Phase, StageContext
 from clearweb.pipeline.core.writer import DocumentWriter
 

@@ -2,7 +2,8 @@
 
 robots.txt applies per origin (RFC 9309 section 2.3), so the crawl list is the set of distinct
 origins of the fetched documents. Collecting them is its own step so it runs as an array job
-over the fetch output; each task writes its origins to one text file.
+over the fetch output (or, with robots before extraction, over the shards' record headers); each
+task writes its origins to one text file. Core, because the fetch stage collects them too.
 """
 
 from __future__ import annotations
