@@ -18,7 +18,7 @@ from __future__ import annotations
 import os
 import re
 from pathlib import Path
-from typing import Annotated, Any, Literal
+from typing import Annotated, Any, ClassVar, Literal
 
 import yaml
 from pydantic import AfterValidator, Field, ValidationError, create_model, field_validator
@@ -82,8 +82,14 @@ class SlurmSettings(StrictModel):
 
 
 class RaySettings(StrictModel):
-    """Passed to datatrove's RayPipelineExecutor."""
+    """Passed to datatrove's RayPipelineExecutor (pipeline/ray_executor.py). How and where tasks run,
+    never what they produce: all execution keys."""
 
+    execution_keys: ClassVar[frozenset[str]] = frozenset({"address", "cpus_per_task", "mem_per_cpu_gb"})
+
+    address: str | None = Field(None, min_length=1, description=(
+        "the cluster to attach to, as ray.init(address=...) takes it: the head's host:port, or auto "
+        "for the cluster started on this machine; unset: RAY_ADDRESS, else a Ray instance of this run's own"))
     cpus_per_task: int = Field(1, ge=1)
     mem_per_cpu_gb: float = Field(2, gt=0)
 

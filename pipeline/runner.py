@@ -49,7 +49,7 @@ log = logging.getLogger(__name__)
 @dataclass(frozen=True)
 class StageResult:
     name: str
-    status: str  # "ran", "complete" (skipped: already done) or "submitted" (slurm/ray)
+    status: str  # "ran", "complete" (skipped: already done) or "submitted" (slurm)
     tasks: int
     seconds: float
 
@@ -153,11 +153,12 @@ def make_executor(config: RunConfig, phase: Phase, pipeline: list,
             venv_path=slurm.venv_path, sbatch_args=dict(slurm.sbatch_args) or None,
             max_array_size=slurm.max_array_size, depends=depends, logging_dir=logs, skip_completed=True,
         )
-    from datatrove.executor import RayPipelineExecutor
+    from clearweb.pipeline.ray_executor import ClearwebRayExecutor
 
     ray = config.executor.ray
-    return RayPipelineExecutor(pipeline, tasks=tasks, workers=workers, depends=depends, logging_dir=logs,
-                               cpus_per_task=ray.cpus_per_task, mem_per_cpu_gb=ray.mem_per_cpu_gb)
+    return ClearwebRayExecutor(pipeline, tasks=tasks, workers=workers, depends=depends, logging_dir=logs,
+                               skip_completed=True, cpus_per_task=ray.cpus_per_task,
+                               mem_per_cpu_gb=ray.mem_per_cpu_gb, name=phase.name, address=ray.address)
 
 
 def check_executor_available(config: RunConfig) -> None:
@@ -170,6 +171,10 @@ def check_executor_available(config: RunConfig) -> None:
         raise ConfigError("executor.type", None, "slurm: sbatch is not on PATH on this machine")
     if kind == "ray" and importlib.util.find_spec("ray") is None:
         raise ConfigError("executor.type", None, "ray: the ray package is missing (pip install 'clearweb[ray]')")
+    if kind == "ray":
+        from clearweb.pipeline.ray_executor import check_address
+
+        check_address(config.executor.ray.address)
 
 
 def select_stages(config: RunConfig, wanted: list[str] | None) -> list[str]:
@@ -222,7 +227,10 @@ def phase_complete(phase: Phase) -> bool:
 
 
 class PhaseRunner:
-    """Runs (local) or submits (slurm, ray) phases in order, chaining submissions."""
+    """Runs (local, ray) or submits (slurm) phases in order, chaining submissions.
+
+    datatrove's Ray executor blocks until the phase's tasks have ended, so a Ray phase runs as a
+    local one does: built after the phases before it completed, its failure reported at once."""
 
     def __init__(self, config: RunConfig):
         self.config = config
@@ -239,7 +247,7 @@ class PhaseRunner:
         pipeline = phase.build()
         steps = [step_record(step) for step in pipeline]
         executor = make_executor(self.config, phase, pipeline, self.previous)
-        if self.config.executor.type != "local":
+        if self.config.executor.type == "slurm":
             self.previous = executor
             self.submitted.append(phase)
             return StageResult(phase.name, "submitted", phase.tasks, 0.0), steps
@@ -261,7 +269,7 @@ class PhaseRunner:
         return StageResult(phase.name, "ran", phase.tasks, time.monotonic() - started), steps
 
     def submit(self, wait: bool) -> bool:
-        """Submit the chain of non-local phases; True when they have all completed (``wait``)."""
+        """Submit the chain of Slurm phases; True when they have all completed (``wait``)."""
         if self.previous is None:
             return True
         self.previous.run()  # submits the whole chain of dependencies
@@ -382,7 +390,7 @@ def run_stages(config: RunConfig, source: str, stages: list[str] | None = None, 
                 built[phase.name] = steps
                 record = dict(record, phases=_phase_records(planned, record, built))
                 _write_lineage(planned, record, source)
-        if config.executor.type == "local":
+        if config.executor.type != "slurm":
             _finish(planned, record, source)
         else:
             pending.append((planned, record))
