@@ -27,7 +27,7 @@ from clearweb.pipeline.download import HttpFetcher
 from clearweb.pipeline.extract import HtmlExtractor, PageWriter, SkipExtraction
 from clearweb.pipeline.fetch import RecordUrls, ShardReader
 from clearweb.pipeline.robots_archive import ROBOTSTXT_PATHS, CaptureCollector, RobotsArchiveReader
-from clearweb.pipeline.sources import InputSpec, resolve_shards, shard_from_record, shard_record
+from clearweb.pipeline.sources import InputSpec, infer_format, resolve_shards, shard_from_record, shard_record
 
 
 class DownloadSettings(StrictModel):
@@ -106,8 +106,11 @@ class FetchSettings(BuildsPhases):
     def early_decisions(self, ctx: StageContext) -> dict[str, EarlyDecision]:
         """The later stages' filters this stage applies before extraction: those the config asks
         for, and every one when all shards are WARC (where extraction is the cost)."""
-        shards = [shard_from_record(record) for record in ctx.inputs or []]
-        every_warc = bool(shards) and all(shard.format == "warc" for shard in shards)
+        if ctx.inputs is not None:
+            every_warc = bool(ctx.inputs) and all(shard_from_record(record).format == "warc" for record in ctx.inputs)
+        else:  # not resolved (``clearweb plan --shards``): as the inputs say
+            every_warc = all(spec.crawl or (spec.format or infer_format(spec.path or "")) == "warc"
+                             for spec in self.inputs)
         return {name: decision for name, decision in ctx.early.items() if decision.required or every_warc}
 
     def borrowed_content(self, ctx: StageContext) -> dict[str, Any]:

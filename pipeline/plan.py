@@ -51,6 +51,7 @@ _ISSUE_12 = "BENCHMARKS.md, Re-measured after the stage registry (issue 12)"
 _ISSUE_13 = "BENCHMARKS.md, Re-measured after the input and PII hardening (issue 13)"
 _ISSUE_14 = "BENCHMARKS.md, Consent signals, crawl-time robots.txt and real WARC/ARC files (issue 14)"
 _ISSUE_16 = "BENCHMARKS.md, Dedup and quality stages: the FineWeb-2 recipe (issue 16)"
+_ISSUE_22 = "BENCHMARKS.md, Robots before extraction (issue 22)"
 _ISSUE_21 = ("BENCHMARKS.md, Erasure, PII on number-dense text, language stage after the fastText change "
              "(issues 21 and 23)")
 
@@ -72,6 +73,10 @@ DEFAULT_RATES: dict[str, Figure] = {
     "robots_crawl": Figure(370 * PAGES_PER_ORIGIN, f"{_ISSUE_14}: robots crawl 370 origins/s, assuming "
                                                    f"{PAGES_PER_ORIGIN} pages per origin"),
     "robots": Figure(47_572, f"{_ISSUE_14}: robots filter, 13 agents (4dd38e0)"),
+    # robots before extraction: the fetch stage's pass over the record headers, and the crawl it runs
+    "fetch_origins": Figure(4_440 / 0.58, f"{_ISSUE_22}: fetch_origins, 4,440 demo records in 0.58 s"),
+    "fetch_robots_crawl": Figure(370 * PAGES_PER_ORIGIN, f"{_ISSUE_14}: robots crawl 370 origins/s, assuming "
+                                                         f"{PAGES_PER_ORIGIN} pages per origin"),
     "language": Figure(4_287, f"{_ISSUE_21}: language stage, slowest round"),
     "dedup_signatures": Figure(_RECIPE_HALF, f"{_ISSUE_16}: half of dedup + quality's 164 docs/s/core"),
     "dedup_clusters": Figure(1_000_000 / 5.9, f"{_ISSUE_16}: CleanCluster, 1M documents in 5.9 s"),

@@ -182,4 +182,6 @@ def test_commoncrawl_plans_offline(monkeypatch):
     assert cells[1] == f"{90_000 * 35_000:,}"
     assert 175 <= float(cells[3]) <= 206.2  # BENCHMARKS.md's fetch + extract docs/s/core
     data = json.loads(plan("configs/commoncrawl.yaml", "--shards", "90000", "--cores", "10000", "--json"))
-    assert data["phases"][0]["phase"] == "fetch" and data["total"]["docs_in"] == 90_000 * 35_000
+    # robots before extraction (WARC inputs): the header pass and the crawl come first
+    assert [row["phase"] for row in data["phases"][:3]] == ["fetch_origins", "fetch_robots_crawl", "fetch"]
+    assert data["total"]["docs_in"] == 90_000 * 35_000
