@@ -19,6 +19,7 @@ from pathlib import Path
 import pyarrow.parquet as pq
 import yaml
 
+from clearweb.pipeline.core.contract import NOT_EXTRACTED
 from clearweb.pipeline.core.errors import InputError
 from clearweb.pipeline.lineage import read_lineage
 from clearweb.pipeline.registry import STAGES
@@ -48,6 +49,8 @@ def label_partitions(output: Path) -> dict[str, dict[str, int]]:
     """Documents and UTF-8 bytes of text per ``<label>/`` partition, from the Parquet footers."""
     partitions: dict[str, dict[str, int]] = {}
     for path in sorted(output.glob("*/*.parquet")):
+        if path.parent.name == NOT_EXTRACTED:  # the fetch stage's pages robots removes: no label, no text
+            continue
         metadata = pq.ParquetFile(path).metadata
         column = metadata.schema.to_arrow_schema().get_field_index("text")
         row = partitions.setdefault(path.parent.name, {"documents": 0, "bytes": 0})

@@ -105,7 +105,10 @@ class FetchSettings(BuildsPhases):
 
     def early_decisions(self, ctx: StageContext) -> dict[str, EarlyDecision]:
         """The later stages' filters this stage applies before extraction: those the config asks
-        for, and every one when all shards are WARC (where extraction is the cost)."""
+        for, and every one when all shards are WARC (where extraction is the cost) unless ``limit``
+        takes a sample."""
+        if self.limit != -1:  # a sample: the header pass would read every shard whole; only when asked
+            return {name: decision for name, decision in ctx.early.items() if decision.required}
         if ctx.inputs is not None:
             every_warc = bool(ctx.inputs) and all(shard_from_record(record).format == "warc" for record in ctx.inputs)
         else:  # not resolved (``clearweb plan --shards``): as the inputs say
@@ -127,9 +130,9 @@ class FetchSettings(BuildsPhases):
 
         def urls() -> list[PipelineStep]:
             # every record of the shards (no ``limit``: it counts documents, which headers cannot tell);
-            # downloads are kept for the fetch phase to read
+            # with ``keep: false`` a shard is deleted once read, and the fetch phase downloads it again
             return [RecordUrls(shards, self.download.fetcher(ctx.run_dir), max_html_bytes=self.extract.max_html_bytes,
-                               on_bad_input=self.on_bad_input, keep_downloads=True),
+                               on_bad_input=self.on_bad_input, keep_downloads=self.download.keep),
                     OriginCollector(str(origins))]
 
         def build() -> list[PipelineStep]:

@@ -25,7 +25,7 @@ from datatrove.data import Document
 from datatrove.pipeline.filters.base_filter import BaseFilter
 
 from clearweb.pipeline.audit import RunRecord, load_run
-from clearweb.pipeline.core.contract import ROBOTS_SNAPSHOT
+from clearweb.pipeline.core.contract import EXTRACTED, ROBOTS_SNAPSHOT
 from clearweb.pipeline.core.errors import InputError
 from clearweb.pipeline.erase import Request
 from clearweb.pipeline.lineage import artifact_digest, fingerprint, read_lineage, write_lineage
@@ -72,7 +72,7 @@ def delta_request(run: RunRecord, reason: str | None) -> Request:
         raise InputError(f"{run.run_dir}: every stage judged with the current robots.txt snapshot; nothing to "
                          f"apply (refresh it first: clearweb robots fetch {run.run_dir} --refresh)")
     evidence, from_stage = {}, {}
-    returning = 0
+    returning = unextracted = 0
     for planned in stages:
         filters = planned.settings.artifact_filters(planned.ctx, ROBOTS_SNAPSHOT)
         for row in _documents(planned.ctx.dirs.output):
@@ -81,15 +81,23 @@ def delta_request(run: RunRecord, reason: str | None) -> Request:
                 evidence[row["id"]], from_stage[row["id"]] = f"{planned.name}: {decided}", planned.name
         for step in filters:  # what this filter removed before, and would keep now
             folder = Path(step.exclusion_writer.output_folder.path) if step.exclusion_writer else None
-            returning += sum(1 for row in _documents(folder) if verdict([step], row) is None) if folder else 0
+            for row in _documents(folder) if folder else ():
+                if verdict([step], row) is None:
+                    returning += 1
+                    unextracted += row.get(EXTRACTED) is False
     digest = artifact_digest(stages[0], ROBOTS_SNAPSHOT)
     print(f"robots delta: {len(evidence)} kept document(s) withheld by the current snapshot "
           f"(stages {', '.join(p.name for p in stages)})")
     if returning:
         print(f"robots delta: {returning} removed document(s) the current snapshot would allow stay removed "
               "(re-run from robots with --rerun-stale to bring them back)")
+    if unextracted:
+        print(f"robots delta: {unextracted} of them were never extracted (robots before extraction): a re-run from "
+              f"robots removes them as robots_not_extracted; delete {run.run_dir / 'fetch'} and run again to extract "
+              "them")
     matcher = {"robots_delta": {"snapshot": str(stages[0].ctx.artifacts[ROBOTS_SNAPSHOT]), "digest": digest,
-                                "stages": [p.name for p in stages], "would_return": returning}}
+                                "stages": [p.name for p in stages], "would_return": returning,
+                                "never_extracted": unextracted}}
     return Request(matcher, reason or f"robots.txt snapshot {digest[:12]} withholds them", scoped=True,
                    from_stage=from_stage, evidence=evidence)
 

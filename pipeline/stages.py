@@ -110,7 +110,7 @@ def stage_graph(config: RunConfig, source: str, run_dir: Path | None = None, che
                                                                 if producers[name] != stage.name]
         later_wants = set().union(*(later.wants() for _, later in enabled[index + 1:]))
         early = {} if stage.reads else {later_stage.name: decision for later_stage, later in enabled[index + 1:]
-                                        if (decision := later.early_decision(run_dir)) is not None}
+                                        if (decision := later.early_decision()) is not None}
         tasks, workers = stage_tasks(config, settings)
         ctx = StageContext(run_dir=run_dir, name=stage.name, tasks=tasks, workers=workers,
                            input_dir=run_dir / last_documents / "output" if stage.reads else None,

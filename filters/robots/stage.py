@@ -108,12 +108,14 @@ class RobotsSettings(BuildsPhases):
         return ctx.phase(lambda: [RobotsCrawlStep(str(origins), str(snapshot), self.crawl, fetch_tdmrep=fetch_tdmrep)],
                          name=name, logs=crawl_logs, tasks=self.crawl.tasks or ctx.tasks, invalidate=cover_origins)
 
-    def early_decision(self, run_dir: Path) -> EarlyDecision | None:
+    def early_decision(self) -> EarlyDecision | None:
         """The robots decision needs only the URL and the snapshot: the fetch stage crawls the
-        origins of its records' headers first, then skips extracting the pages this filter removes."""
+        origins of its records' headers first, then skips extracting the pages this filter removes.
+        Its lineage records the filter's settings (not this stage's own extra steps)."""
         if self.before_extraction is False:
             return None
-        return EarlyDecision(content=self.content(), required=bool(self.before_extraction),
+        decides = {key: value for key, value in self.content().items() if key != "extra_steps"}
+        return EarlyDecision(content=decides, required=bool(self.before_extraction),
                              phases=self._early_phases, filter=self._early_filter)
 
     def _early_phases(self, fetch: StageContext, origins: Path) -> list[Phase]:

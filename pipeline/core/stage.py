@@ -202,14 +202,14 @@ class BuildsPhases(StageSettings):
         """What this stage asks of earlier ones (see ``StageContext.wanted``)."""
         return set()
 
-    def early_decision(self, run_dir: Path) -> EarlyDecision | None:
+    def early_decision(self) -> EarlyDecision | None:
         """This stage's filter for the fetch stage to apply before extraction, if it has one that
         needs only the record's URL (see ``EarlyDecision``). None by default."""
         return None
 
     def borrowed_content(self, ctx: StageContext) -> dict[str, Any]:
         """Settings of later stages that decide this one's output (the early decisions it applies):
-        recorded in its lineage beside its own. None by default."""
+        recorded in its lineage beside its own. Nothing by default."""
         return {}
 
     def artifact_filters(self, ctx: StageContext, artifact: str) -> list[BaseFilter]:
