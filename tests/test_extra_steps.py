@@ -185,3 +185,27 @@ def test_custom_stages_after_the_same_stage_keep_the_configs_order(tmp_path, ste
     register_custom_stages({"first": {"after": "quality"}, "second": {"after": "quality"}}, "test")
     names = [stage.name for stage in STAGES]
     assert names[names.index("quality") + 1:names.index("quality") + 3] == ["first", "second"]
+
+
+def test_pages_without_text_go_around_the_users_steps(steps_module, tmp_path):
+    """Robots before extraction: the fetch stage's pages robots removes have no text; a user's step
+    that reads every document's text never sees them, and they reach the writer all the same."""
+    from datatrove.data import Document
+
+    from clearweb.pipeline.core.extra_steps import ExtraStep, with_extra_steps
+    from clearweb.pipeline.core.writer import DocumentWriter
+
+    class Reader:
+        name = "reader"
+
+    extra = [ExtraStep.model_validate({"class": "mysteps.DropWord", "args": {"word": "lorem"}})]
+    steps = with_extra_steps([Reader(), DocumentWriter(str(tmp_path / "out"))], extra, tmp_path / "removed", "fetch")
+    user_part = steps[1:-1]
+    documents = [Document(text=None if i % 3 == 0 else ("lorem" if i % 3 == 1 else "kept"), id=str(i),
+                          metadata={"extracted": False} if i % 3 == 0 else {}) for i in range(9)]
+    user_part[1].exclusion_writer = None  # no removed/ folder in this unit test
+    data = iter(documents)
+    for step in user_part:
+        data = step.run(data)
+    out = [document.id for document in data]
+    assert sorted(out) == ["0", "2", "3", "5", "6", "8"]  # the "lorem" ones dropped, every text-less one kept

@@ -95,13 +95,64 @@ class ExtraStep(StrictModel):
         return step
 
 
+class SetAsideTextless(PipelineStep):
+    """Holds back the pages without text (the fetch stage skipped extracting them: the robots stage
+    removes them) from the user's steps, which may read any document's text; ``Rejoin`` passes
+    them on after those steps."""
+
+    name = "⤵ set aside pages without text"
+    stats_key = "set_aside_textless"
+
+    def __init__(self, held: list):
+        super().__init__()
+        self.held = held
+
+    def run(self, data, rank: int = 0, world_size: int = 1):
+        for document in data:
+            if document.text is None:
+                self.stat_update("set_aside")
+                self.held.append(document)
+            else:
+                yield document
+
+
+class Rejoin(PipelineStep):
+    """Passes on the pages ``SetAsideTextless`` held back, as soon as the user's steps yield again."""
+
+    name = "⤴ rejoin pages without text"
+    stats_key = "rejoin_textless"
+
+    def __init__(self, held: list):
+        super().__init__()
+        self.held = held
+
+    def _release(self):
+        while self.held:
+            yield self.held.pop(0)
+
+    def run(self, data, rank: int = 0, world_size: int = 1):
+        for document in data:
+            yield from self._release()
+            yield document
+        yield from self._release()
+
+
+def _around(steps: list[PipelineStep]) -> list[PipelineStep]:
+    """The user's steps between the two that keep pages without text away from them (one list, so
+    it stays shared when the pipeline is pickled for a task)."""
+    if not steps:
+        return []
+    held: list = []
+    return [SetAsideTextless(held), *steps, Rejoin(held)]
+
+
 def with_extra_steps(steps: list[PipelineStep], extra: list[ExtraStep], removed_root: Path,
                      stage: str) -> list[PipelineStep]:
     """The phase's steps with the user's: ``before`` ones right after the reader, ``after`` ones
-    right before the writer that ends a document phase."""
+    right before the writer that ends a document phase; pages without text go around them."""
     if not isinstance(steps[-1], (DiskWriter, PartitionedWriter)):
         raise ValueError(f"stage {stage}: its last step ({steps[-1].name}) writes no documents; extra_steps "
                          "need a document phase")
-    before = [step.build(removed_root) for step in extra if step.position == "before"]
-    after = [step.build(removed_root) for step in extra if step.position == "after"]
+    before = _around([step.build(removed_root) for step in extra if step.position == "before"])
+    after = _around([step.build(removed_root) for step in extra if step.position == "after"])
     return [steps[0], *before, *steps[1:-1], *after, steps[-1]]
