@@ -21,13 +21,12 @@ def _with_prefix(stats: dict[str, float], prefix: str) -> dict[str, int]:
     return {key.removeprefix(prefix): int(value) for key, value in stats.items() if key.startswith(prefix)}
 
 
-def _origin_outcomes(snapshot, origins_dir) -> tuple[dict[str, int], dict[str, int]]:
+def _origin_outcomes(entries: dict, origins_dir) -> tuple[dict[str, int], dict[str, int]]:
     """Per crawl outcome and per HTTP status class, the run's origins as the snapshot holds them:
     whichever crawl fetched them (this stage's, the fetch stage's before extraction, another run's
     sharing the snapshot)."""
-    if not snapshot.is_dir() or not origins_dir.is_dir():
+    if not origins_dir.is_dir():
         return {}, {}
-    entries = read_snapshot(snapshot, ["origin", "outcome", "status"])
     found = [entries[origin] for origin in read_origins(origins_dir) if origin in entries]
     statuses = Counter(f"{entry.status // 100}xx" for entry in found if entry.status is not None)
     return dict(sorted(Counter(entry.outcome for entry in found).items())), dict(sorted(statuses.items()))
@@ -36,12 +35,12 @@ def _origin_outcomes(snapshot, origins_dir) -> tuple[dict[str, int], dict[str, i
 def robots_report(view: StageView) -> dict:
     removed = view.stats(RobotsFilter.stats_key)
     snapshot = view.artifacts[SNAPSHOT]
-    dates = sorted(entry.fetched_at for entry in read_snapshot(snapshot, ["origin", "fetched_at"]).values()) \
-        if snapshot.is_dir() else []
+    entries = read_snapshot(snapshot, ["origin", "fetched_at", "outcome", "status"]) if snapshot.is_dir() else {}
+    dates = sorted(entry.fetched_at for entry in entries.values())
     domains = _with_prefix(removed, f"{DOMAIN_PREFIX}:")
     run_dir = view.dirs.root.parent
     found = unreachable_origins(snapshot, cache_dir(run_dir) / "origins")  # what the filter's gate counted
-    outcomes, statuses = _origin_outcomes(snapshot, cache_dir(run_dir) / "origins")
+    outcomes, statuses = _origin_outcomes(entries, cache_dir(run_dir) / "origins")
     shown = snapshot.relative_to(run_dir).as_posix() if snapshot.is_relative_to(run_dir) else str(snapshot)
     archive = CrawlTimeSnapshot.read(view.artifacts.get(ROBOTS_ARCHIVE)) if view.settings.policy != "latest" else None
     return {"policy": view.settings.policy, "crawl_time_captures": len(archive) if archive else 0,

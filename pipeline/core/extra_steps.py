@@ -23,6 +23,7 @@ from __future__ import annotations
 import importlib
 import inspect
 import re
+from collections import deque
 from pathlib import Path
 from typing import Any, Literal
 
@@ -103,7 +104,7 @@ class SetAsideTextless(PipelineStep):
     name = "⤵ set aside pages without text"
     stats_key = "set_aside_textless"
 
-    def __init__(self, held: list):
+    def __init__(self, held: deque):
         super().__init__()
         self.held = held
 
@@ -122,13 +123,13 @@ class Rejoin(PipelineStep):
     name = "⤴ rejoin pages without text"
     stats_key = "rejoin_textless"
 
-    def __init__(self, held: list):
+    def __init__(self, held: deque):
         super().__init__()
         self.held = held
 
     def _release(self):
         while self.held:
-            yield self.held.pop(0)
+            yield self.held.popleft()
 
     def run(self, data, rank: int = 0, world_size: int = 1):
         for document in data:
@@ -142,7 +143,7 @@ def _around(steps: list[PipelineStep]) -> list[PipelineStep]:
     it stays shared when the pipeline is pickled for a task)."""
     if not steps:
         return []
-    held: list = []
+    held: deque = deque()
     return [SetAsideTextless(held), *steps, Rejoin(held)]
 
 
