@@ -99,3 +99,45 @@ def test_record_urls_reads_headers_only(tmp_path, monkeypatch):
     urls = [doc.metadata["url"] for doc in reader(None, 0, 1)]
     assert urls == pages and len(urls) == 370
     assert reader.stats["documents"].total == 370
+
+
+def test_pages_that_cannot_be_checked_are_not_extracted_and_not_kept(tmp_path):
+    """Fail closed before extraction as after it: a page without URL, with no http(s) origin or
+    whose origin the snapshot lacks is not extracted, and the robots stage removes it, counted."""
+    from datatrove.data import Document
+
+    from clearweb.filters.robots.filter import RobotsFilter
+    from clearweb.filters.robots.snapshot import write_part
+    from clearweb.pipeline.extract import SkipExtraction
+    from clearweb.pipeline.fetch import HTML_FLAG
+    from tests.test_robots_filter import fetch_row
+
+    write_part(tmp_path / "snapshot" / "00000.parquet",
+               [fetch_row("http://open.example", body="User-agent: *\nDisallow: /private/\n")])
+    urls = {"none": None, "ftp": "ftp://open.example/a", "unknown": "http://elsewhere.example/a",
+            "disallowed": "http://open.example/private/a", "allowed": "http://open.example/a"}
+    pages = [Document(text="<html><p>page</p></html>", id=key, metadata={"url": url, HTML_FLAG: True})
+             for key, url in urls.items()]
+    skip = SkipExtraction(RobotsFilter(str(tmp_path / "snapshot")), "robots")
+    fetched = list(skip.run(iter(pages)))
+    assert [doc.id for doc in fetched if doc.text is None] == ["none", "ftp", "unknown", "disallowed"]
+    assert fetched[-1].metadata[HTML_FLAG] and skip.stats["not_extracted_robots"].total == 4
+
+    robots = RobotsFilter(str(tmp_path / "snapshot"))
+    assert [robots.filter(doc) for doc in fetched[:4]] == [
+        (False, "no_provenance"), (False, "robots_unchecked"), (False, "robots_unchecked"), (False, "robots")]
+
+
+def test_the_stage_reader_counts_documents_without_text(tmp_path):
+    import pyarrow as pa
+
+    from clearweb.pipeline.core.stage import NO_TEXT, StageOutputReader
+
+    folder = tmp_path / "output"
+    folder.mkdir()
+    pq.write_table(pa.table({"text": ["kept", None, None, ""], "id": ["a", "b", "c", "d"],
+                             "extracted": [None, False, None, None]}), folder / "00000.parquet")
+    reader = StageOutputReader(str(folder))
+    read = list(reader.run())
+    assert [(doc.id, doc.text) for doc in read] == [("a", "kept"), ("b", None)]
+    assert reader.stats[NO_TEXT].total == 2

@@ -65,6 +65,10 @@ class Phase:
     invalidate: Callable[[], None] | None = None
 
 
+#: stat of a stage's reader: documents without text that were not pages whose extraction was skipped
+NO_TEXT = "skipped_no_text"
+
+
 class StageOutputReader(KeepsErasedOut, ParquetReader):
     """Reads a completed earlier stage's output. That stage may have kept nothing (a strict
     threshold removes every document): an empty output is read as no documents, where datatrove's
@@ -79,9 +83,13 @@ class StageOutputReader(KeepsErasedOut, ParquetReader):
 
     def get_document_from_dict(self, data: dict, source_file: str, id_in_file: int | str) -> Document | None:
         """A page whose extraction was skipped (``SkipExtraction``) has no text: read it all the
-        same (datatrove's reader skips a document without text), for the stage that removes it."""
-        if data.get(self.text_key) is None and data.get(EXTRACTED) is False:
-            return Document(**self.adapter(data, source_file, id_in_file))
+        same, for the stage that removes it. Any other document without text is skipped and
+        counted (``skipped_no_text``), where datatrove's reader skips it with one warning per task."""
+        if not data.get(self.text_key):
+            if data.get(EXTRACTED) is False:
+                return Document(**self.adapter(data, source_file, id_in_file))
+            self.stat_update(NO_TEXT)
+            return None
         return super().get_document_from_dict(data, source_file, id_in_file)
 
     def update_doc_stats(self, document: Document) -> None:
