@@ -134,6 +134,25 @@ def test_unreachable_policy_drop(snapshot):
         assert result == (False, reason) and metadata["robots_blocked_by"] == []
 
 
+def test_the_filter_refuses_when_the_runs_crawl_mostly_failed(snapshot, tmp_path):
+    """The reachability gate in the filter itself: a Slurm chain builds the filter's phase before the
+    crawl has run, so only the filter, loading the snapshot, can count the run's failed fetches."""
+    from clearweb.pipeline.core.errors import RunFailed
+
+    origins = tmp_path / "origins"
+    origins.mkdir()
+    (origins / "00000.txt").write_text("http://down.example\nhttp://evil.example\n")
+    (origins / "00001.txt").write_text("http://open.example\n")
+    doc = Document(text="t", id="1", metadata={"url": "http://open.example/news/1"})
+    with pytest.raises(RunFailed, match=r"^robots: 2 of 3 origins' robots.txt unreachable or refused \(67% > "
+                                        r"max_unreachable_fraction 0.5\); top errors: HTTP 503 \(1\); resolves to"):
+        RobotsFilter(str(snapshot), gate_origins=str(origins), max_unreachable_fraction=0.5).filter(doc)
+    step = RobotsFilter(str(snapshot), gate_origins=str(origins), max_unreachable_fraction=0.7)
+    assert step.filter(doc) is True
+    (origins / "00002.txt").write_text("http://uncrawled.example\n")  # the crawl has not covered it: nothing to count
+    assert RobotsFilter(str(snapshot), gate_origins=str(origins), max_unreachable_fraction=0.5).filter(doc) is True
+
+
 def test_stats_per_agent_and_domain(snapshot, tmp_path):
     from clearweb.pipeline.core.writer import DocumentWriter
 

@@ -84,6 +84,21 @@ stages:
     assert {k: v for k, v in after.items() if k in done} == done and len(after) == 4
 
 
+def test_a_crawl_that_reached_no_origin_fails_the_robots_job(slurm, tmp_path, capsys):
+    """On Slurm every phase is built at submission, before the origins and the crawl exist, so the
+    reachability gate can only act in the filter's tasks: their job fails, the next stage never runs."""
+    from tests.test_run_output import write_run
+
+    config = write_run(tmp_path, 0.5)
+    assert main(["run", str(config), *SLURM, "--wait"]) == 1
+    capsys.readouterr()
+    assert main(["status", str(tmp_path / "run-0.5")]) == 0
+    out = capsys.readouterr().out
+    assert "robots task 0 failed" in out and "3 of 3 origins' robots.txt unreachable or refused" in out
+    assert not list((tmp_path / "run-0.5" / "robots" / "output").rglob("*.parquet"))
+    assert not list((tmp_path / "run-0.5" / "language").rglob("*.parquet"))
+
+
 def test_two_process_training_job_through_train_slurm(slurm, tmp_path, capsys):
     import yaml
 

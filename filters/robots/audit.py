@@ -6,8 +6,9 @@ from collections import Counter
 
 from clearweb.filters.robots.crawl_time import CrawlTimeSnapshot
 from clearweb.filters.robots.filter import BLOCKED_PREFIX, DOMAIN_PREFIX, RobotsFilter
+from clearweb.filters.robots.reachability import unreachable_origins
 from clearweb.filters.robots.snapshot import read_snapshot
-from clearweb.filters.robots.stage import SNAPSHOT, cache_dir, unreachable_origins
+from clearweb.filters.robots.stage import SNAPSHOT, cache_dir
 from clearweb.pipeline.core.contract import EXTRACTED, ROBOTS_ARCHIVE, consent_lines
 from clearweb.pipeline.core.origins import read_origins
 from clearweb.pipeline.core.provenance import origin_of

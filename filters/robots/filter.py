@@ -35,6 +35,7 @@ from __future__ import annotations
 
 from collections import Counter
 from dataclasses import dataclass, field
+from pathlib import Path
 
 from datatrove.data import Document
 from datatrove.pipeline.filters.base_filter import get_filter_result
@@ -43,10 +44,12 @@ from datatrove.pipeline.writers.disk_base import DiskWriter
 from clearweb.filters.consent.aipref import TRAINING_LABELS, TRAINING_SIGNALS, signal_opt_out, usage_opt_out
 from clearweb.filters.robots.crawl_time import CrawlTimeSnapshot, crawl_of
 from clearweb.filters.robots.crawler import RobotsFetch
+from clearweb.filters.robots.reachability import refuse_unreachable, unreachable_among
 from clearweb.filters.robots.rules import CompiledRules, RobotsTxt, Rule, UsageRule, request_path
 from clearweb.filters.robots.snapshot import ROBOTS_COLUMNS, read_snapshot
 from clearweb.pipeline.core.bounded_stats import report_top
 from clearweb.pipeline.core.filter_step import FilterStep
+from clearweb.pipeline.core.origins import read_origins
 from clearweb.pipeline.core.provenance import origin_of
 
 # The AI-training crawlers the Apertus report lists, plus "*" (a site's rules for every crawler).
@@ -91,9 +94,14 @@ class RobotsFilter(FilterStep):
                  on_missing_url: str = "drop", honour: tuple[str, ...] | list[str] = ("content_usage", "content_signal"),
                  usage_labels: tuple[str, ...] | list[str] = TRAINING_LABELS,
                  policy: str = "latest", crawl_time_dir: str | None = None,
-                 exclusion_writer: DiskWriter | None = None):
+                 exclusion_writer: DiskWriter | None = None, gate_origins: str | None = None,
+                 max_unreachable_fraction: float = 1.0):
         super().__init__(exclusion_writer)
         self.snapshot_dir = snapshot_dir
+        # the reachability gate, applied when the snapshot is loaded (a Slurm chain builds this step
+        # before the crawl has run): the folder of the run's origins, and the share that may fail
+        self.gate_origins = gate_origins
+        self.max_unreachable_fraction = max_unreachable_fraction
         self.agents = list(agents)
         self.mode = mode
         self.on_unreachable = on_unreachable
@@ -254,6 +262,9 @@ class RobotsFilter(FilterStep):
     def _decide(self, doc: Document) -> bool | tuple[bool, str]:
         if self._snapshot is None:
             self._snapshot = read_snapshot(self.snapshot_dir, ROBOTS_COLUMNS)
+            if self.gate_origins and Path(self.gate_origins).is_dir():
+                refuse_unreachable(unreachable_among(self._snapshot, read_origins(self.gate_origins)),
+                                   self.max_unreachable_fraction)
             if self.policy != "latest":
                 self._crawl_time = CrawlTimeSnapshot.read(self.crawl_time_dir)
         url = doc.metadata.get("url")

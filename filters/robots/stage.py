@@ -11,7 +11,6 @@ from __future__ import annotations
 import hashlib
 import json
 import shutil
-from collections import Counter
 from dataclasses import asdict
 from pathlib import Path
 from typing import ClassVar, Literal
@@ -22,9 +21,9 @@ from clearweb.filters.consent.aipref import TRAINING_LABELS
 from clearweb.filters.robots.crawl_step import RobotsCrawlStep
 from clearweb.filters.robots.crawler import CrawlSettings
 from clearweb.filters.robots.filter import DEFAULT_AGENTS, RobotsFilter
-from clearweb.filters.robots.snapshot import SCHEMA, SnapshotEntry, lacking, read_snapshot
+from clearweb.filters.robots.reachability import check_reachable
+from clearweb.filters.robots.snapshot import SCHEMA, lacking, read_snapshot
 from clearweb.pipeline.core.contract import ROBOTS_ARCHIVE, ROBOTS_SNAPSHOT
-from clearweb.pipeline.core.errors import RunFailed
 from clearweb.pipeline.core.origins import OriginCollector, read_origins
 from clearweb.pipeline.core.stage import BuildsPhases, EarlyDecision, Phase, StageContext
 from clearweb.pipeline.core.writer import DocumentWriter
@@ -124,58 +123,35 @@ class RobotsSettings(BuildsPhases):
     def _early_filter(self, fetch: StageContext, origins: Path) -> RobotsFilter:
         snapshot = self.artifacts(fetch.run_dir)[SNAPSHOT]
         check_reachable(snapshot, origins, self.max_unreachable_fraction)
-        return self._filter(snapshot, fetch.artifacts.get(ROBOTS_ARCHIVE), None)
+        return self._filter(snapshot, fetch.artifacts.get(ROBOTS_ARCHIVE), None, gate_origins=origins)
 
-    def filter_step(self, ctx: StageContext, exclusion_writer: DocumentWriter) -> RobotsFilter:
-        return self._filter(ctx.artifacts[SNAPSHOT], ctx.artifacts.get(ROBOTS_ARCHIVE), exclusion_writer)
-
-    def _filter(self, snapshot: Path, archive: Path | None, exclusion_writer: DocumentWriter | None) -> RobotsFilter:
+    def _filter(self, snapshot: Path, archive: Path | None, exclusion_writer: DocumentWriter | None,
+                gate_origins: Path | None = None) -> RobotsFilter:
+        """``gate_origins``: the run's origins, for the reachability gate the filter applies when it
+        loads the snapshot."""
         return RobotsFilter(str(snapshot), agents=self.agents, mode=self.mode, on_unreachable=self.on_unreachable,
                             on_unchecked=self.on_unchecked, on_missing_url=self.on_missing_url, honour=self.honour,
                             usage_labels=self.usage_labels, policy=self.policy,
-                            crawl_time_dir=str(archive) if archive else None, exclusion_writer=exclusion_writer)
+                            crawl_time_dir=str(archive) if archive else None, exclusion_writer=exclusion_writer,
+                            gate_origins=str(gate_origins) if gate_origins else None,
+                            max_unreachable_fraction=self.max_unreachable_fraction)
 
     def artifact_filters(self, ctx: StageContext, artifact: str) -> list[RobotsFilter]:
-        return [self.filter_step(ctx, DocumentWriter(str(ctx.dirs.removed)))] if artifact == SNAPSHOT else []
+        """Without the gate: the run's crawl passed it when the stage ran."""
+        if artifact != SNAPSHOT:
+            return []
+        return [self._filter(ctx.artifacts[SNAPSHOT], ctx.artifacts.get(ROBOTS_ARCHIVE),
+                             DocumentWriter(str(ctx.dirs.removed)))]
 
     def phases(self, ctx: StageContext) -> list[Phase]:
         def build():
-            check_reachable(ctx.artifacts[SNAPSHOT], cache_dir(ctx.run_dir) / "origins", self.max_unreachable_fraction)
-            return [ctx.reader(), self.filter_step(ctx, DocumentWriter(str(ctx.dirs.removed))),
+            snapshot, origins = ctx.artifacts[SNAPSHOT], cache_dir(ctx.run_dir) / "origins"
+            check_reachable(snapshot, origins, self.max_unreachable_fraction)
+            return [ctx.reader(), self._filter(snapshot, ctx.artifacts.get(ROBOTS_ARCHIVE),
+                                               DocumentWriter(str(ctx.dirs.removed)), gate_origins=origins),
                     DocumentWriter(str(ctx.dirs.output))]
 
         return self.crawl_phases(ctx) + [ctx.phase(build)]
-
-
-UNREACHABLE = ("unreachable", "refused")
-
-
-def unreachable_origins(snapshot: Path, origins_dir: Path) -> tuple[list[SnapshotEntry], int] | None:
-    """The run's origins whose robots.txt was unreachable or refused, and how many origins the run
-    has; None until the crawl has covered them all (a Slurm chain builds the filter phase before)."""
-    if not origins_dir.is_dir() or not snapshot.is_dir():
-        return None
-    origins = read_origins(origins_dir)
-    entries = read_snapshot(snapshot, ["origin", "error", "outcome"])
-    if not origins or any(origin not in entries for origin in origins):
-        return None
-    return [entries[origin] for origin in origins if entries[origin].outcome in UNREACHABLE], len(origins)
-
-
-def check_reachable(snapshot: Path, origins_dir: Path, max_fraction: float) -> None:
-    """Refuse, in one line, a filter whose run's robots.txt fetches mostly failed: a compute node
-    without outbound network (or TLS to a plain-HTTP mirror) makes every origin unreachable, and
-    ``on_unreachable: keep`` would then keep everything."""
-    found = unreachable_origins(snapshot, origins_dir)
-    if found is None or len(found[0]) <= max_fraction * found[1]:
-        return
-    failed, total = found
-    errors = Counter((entry.error or entry.outcome).split(":", 1)[0][:80] for entry in failed)
-    top = "; ".join(f"{error} ({count})" for error, count in errors.most_common(3))
-    raise RunFailed(f"robots: {len(failed)} of {total} origins' robots.txt unreachable or refused "
-                    f"({len(failed) / total:.0%} > max_unreachable_fraction {max_fraction}); top errors: {top}. "
-                    "Check this machine's network, then clearweb robots fetch RUN --refresh; to filter anyway, raise "
-                    "stages.robots.max_unreachable_fraction")
 
 
 def cache_dir(run_dir: Path) -> Path:
