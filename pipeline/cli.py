@@ -44,7 +44,8 @@ def _add_demo(sub: argparse._SubParsersAction) -> None:
     demo.add_argument("--out", default="demo-out", help="folder for the crawl and the run (default: demo-out)")
     demo.add_argument("--tasks", type=int, help="tasks per stage (default from demo.yaml)")
     demo.add_argument("--workers", type=int, help="tasks run at once (default from demo.yaml)")
-    demo.add_argument("--executor", choices=["local", "slurm"], help="slurm: run every stage as array jobs and wait")
+    demo.add_argument("--executor", choices=["local", "slurm", "ray"],
+                      help="slurm: run every stage as array jobs and wait; ray: on RAY_ADDRESS or a Ray instance of its own")
     demo.add_argument("--set", action="append", default=[], metavar="KEY=VALUE", help="override a demo.yaml key")
     demo.add_argument("--rerun-stale", action="store_true", help="recompute stages whose settings changed")
     demo.set_defaults(handler=_cmd_demo)
