@@ -86,6 +86,9 @@ def load_run(run_dir: str | Path) -> RunRecord:
     raw["run_dir"] = str(run_dir)
     config = validate_config(raw, str(path), AUDIT)
     # phases can depend on the resolved inputs (fetch's with robots before extraction): as recorded
-    graph = [planned.with_inputs(lineage[planned.name]["inputs"]) if (lineage.get(planned.name) or {}).get("inputs")
-             else planned for planned in stage_graph(config, str(path), run_dir=run_dir, check=False)]
+    graph = []
+    for planned in stage_graph(config, str(path), run_dir=run_dir, check=False):
+        planned = planned.with_recorded(lineage.get(planned.name))
+        inputs = (lineage.get(planned.name) or {}).get("inputs")
+        graph.append(planned.with_inputs(inputs) if inputs else planned)
     return RunRecord(run_dir, config, graph, {planned.name: lineage.get(planned.name) for planned in graph})

@@ -29,6 +29,9 @@ from clearweb.pipeline.fetch import RecordUrls, ShardReader
 from clearweb.pipeline.robots_archive import ROBOTSTXT_PATHS, CaptureCollector, RobotsArchiveReader
 from clearweb.pipeline.sources import InputSpec, infer_format, resolve_shards, shard_from_record, shard_record
 
+#: the key of the fetch stage's recorded settings that holds the early decisions it applied
+BEFORE_EXTRACTION = "before_extraction"
+
 
 class DownloadSettings(StrictModel):
     """How http(s) shards are fetched into the local cache before reading (never changes what is read)."""
@@ -106,8 +109,11 @@ class FetchSettings(BuildsPhases):
     def early_decisions(self, ctx: StageContext) -> dict[str, EarlyDecision]:
         """The later stages' filters this stage applies before extraction: those the config asks
         for, and every one when all shards are WARC (where extraction is the cost) unless ``limit``
-        takes a sample."""
-        if self.limit != -1:  # a sample: the header pass would read every shard whole; only when asked
+        takes a sample, or the run's fetch stage was recorded without them (made before this
+        default, or with them off): a default must not make a finished fetch stage stale, nor
+        change the order of one half done."""
+        recorded_without = ctx.recorded is not None and BEFORE_EXTRACTION not in ctx.recorded
+        if self.limit != -1 or recorded_without:  # a sample: the header pass would read every shard whole
             return {name: decision for name, decision in ctx.early.items() if decision.required}
         if ctx.inputs is not None:
             every_warc = bool(ctx.inputs) and all(shard_from_record(record).format == "warc" for record in ctx.inputs)
@@ -118,7 +124,7 @@ class FetchSettings(BuildsPhases):
 
     def borrowed_content(self, ctx: StageContext) -> dict[str, Any]:
         early = self.early_decisions(ctx)
-        return {"before_extraction": {name: decision.content for name, decision in early.items()}} if early else {}
+        return {BEFORE_EXTRACTION: {name: decision.content for name, decision in early.items()}} if early else {}
 
     def phases(self, ctx: StageContext) -> list[Phase]:
         """Read, extract, write; with early decisions, first the origins of the records' headers and

@@ -306,11 +306,13 @@ def plan_run(config: RunConfig, source: str, names: list[str]) -> tuple[list[Pla
     """Build and check the stage graph and every stage's lineage, before any work."""
     graph = []
     for planned in stage_graph(config, source):
+        lineage = read_lineage(planned.ctx.dirs.root)
+        planned = planned.with_recorded(lineage)
         resolve = getattr(planned.settings, "resolve_inputs", None)
         if resolve is not None and planned.name in names:
             planned = planned.with_inputs(resolve(planned.ctx.run_dir, source))
         elif resolve is not None:  # not run now: compare as recorded
-            planned = planned.with_inputs((read_lineage(planned.ctx.dirs.root) or {}).get("inputs"))
+            planned = planned.with_inputs((lineage or {}).get("inputs"))
         graph.append(planned)
     checks: dict[str, StageCheck] = {}
     for planned in graph:

@@ -13,6 +13,7 @@ import dataclasses
 from dataclasses import dataclass
 from functools import partial
 from pathlib import Path
+from typing import Any
 
 from clearweb.pipeline.config import RunConfig
 from clearweb.pipeline.core.errors import ConfigError
@@ -49,6 +50,11 @@ class PlannedStage:
 
     def with_inputs(self, inputs: list[dict] | None) -> PlannedStage:
         return dataclasses.replace(self, ctx=dataclasses.replace(self.ctx, inputs=inputs))
+
+    def with_recorded(self, lineage: dict[str, Any] | None) -> PlannedStage:
+        """The stage as its lineage (None: none yet) recorded its settings (``StageContext.recorded``)."""
+        settings = lineage.get("settings") if lineage else None
+        return dataclasses.replace(self, ctx=dataclasses.replace(self.ctx, recorded=settings))
 
     def owned_dirs(self) -> list[Path]:
         """Everything recomputed with the stage: ``RUN/<stage>`` and folders it declares."""

@@ -85,6 +85,24 @@ def test_fetch_follows_the_robots_settings_it_applied(runs):
     assert checks["fetch"].state == "stale" and "before_extraction.robots.agents" in checks["fetch"].reason
 
 
+def test_the_default_keeps_the_order_a_fetch_stage_was_recorded_with(runs):
+    """A run whose fetch stage was recorded in two passes (made before robots before extraction was
+    the default, or with it off) stays current under the default; asking for it makes fetch stale."""
+    two = runs["two_pass"]
+    graph, checks = plan_run(load_config(str(two / "config.yaml"), ["stages.robots.before_extraction=null"]),
+                             "config.yaml", ["robots"])
+    fetch = next(planned for planned in graph if planned.name == "fetch")
+    assert checks["fetch"].state == "complete" and [phase.name for phase in fetch.phases()] == ["fetch",
+                                                                                                "fetch_robots_archive"]
+    _, checks = plan_run(load_config(str(two / "config.yaml"), ["stages.robots.before_extraction=true"]),
+                         "config.yaml", ["robots"])
+    assert checks["fetch"].state == "stale" and "before_extraction" in checks["fetch"].reason
+    # a fetch stage recorded in one pass keeps it under the default, as the run made it
+    graph, checks = plan_run(load_config(str(runs["one_pass"] / "config.yaml")), "config.yaml", ["robots"])
+    assert checks["fetch"].state == "complete"
+    assert next(planned for planned in graph if planned.name == "fetch").phases()[0].name == "fetch_origins"
+
+
 def test_record_urls_reads_headers_only(tmp_path, monkeypatch):
     crawl = write_crawl(tmp_path / "site")
     shards = [Shard(str(crawl.root / relative), "warc", True) for relative in crawl.shard_paths]

@@ -56,7 +56,8 @@ class RobotsSettings(BuildsPhases):
     crawl: CrawlSettings = Field(default_factory=CrawlSettings)
     before_extraction: bool | None = Field(
         None, description="decide in the fetch stage, before extraction, so that removed pages are never extracted "
-        "(this stage still removes them, with their evidence); default: when every fetch input is WARC")
+        "(this stage still removes them, with their evidence); default: when every fetch input is WARC, unless the "
+        "run's fetch stage was recorded without it")
 
     # before_extraction changes what the fetch stage extracts (its lineage records these settings), not
     # what this stage keeps

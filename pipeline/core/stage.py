@@ -139,6 +139,9 @@ class StageContext:
     wanted: frozenset[str] = frozenset()
     #: later stages' filters lent to this one, by stage name (fetch: applied before extraction)
     early: dict[str, EarlyDecision] = field(default_factory=dict)
+    #: the settings the stage's lineage recorded (None before its first start): a default that
+    #: changed since may keep what the run was recorded with
+    recorded: dict[str, Any] | None = None
 
     @property
     def dirs(self) -> StageDirs:
