@@ -45,7 +45,8 @@ def _add_demo(sub: argparse._SubParsersAction) -> None:
     demo.add_argument("--tasks", type=int, help="tasks per stage (default from demo.yaml)")
     demo.add_argument("--workers", type=int, help="tasks run at once (default from demo.yaml)")
     demo.add_argument("--executor", choices=["local", "slurm", "ray"],
-                      help="slurm: run every stage as array jobs and wait; ray: on RAY_ADDRESS or a Ray instance of its own")
+                      help="slurm: run every stage as array jobs and wait; ray: a Ray instance of its own (the demo "
+                           "serves its crawl on this machine's loopback)")
     demo.add_argument("--set", action="append", default=[], metavar="KEY=VALUE", help="override a demo.yaml key")
     demo.add_argument("--rerun-stale", action="store_true", help="recompute stages whose settings changed")
     demo.set_defaults(handler=_cmd_demo)
@@ -80,7 +81,10 @@ def _cmd_run(args: argparse.Namespace) -> int:
 def _cmd_demo(args: argparse.Namespace) -> int:
     from clearweb.pipeline.demo.run import run_demo
 
-    run_demo(args.out, _overrides(args), rerun_stale=args.rerun_stale)
+    overrides = _overrides(args)
+    if args.executor == "ray":  # its crawl is served on this machine's loopback: never on RAY_ADDRESS's cluster
+        overrides.append("executor.ray.address=local")
+    run_demo(args.out, overrides, rerun_stale=args.rerun_stale)
     return 0
 
 

@@ -109,11 +109,11 @@ class FetchSettings(BuildsPhases):
     def early_decisions(self, ctx: StageContext) -> dict[str, EarlyDecision]:
         """The later stages' filters this stage applies before extraction: those the config asks
         for, and every one when all shards are WARC (where extraction is the cost) unless ``limit``
-        takes a sample, or the run's fetch stage was recorded without them (made before this
-        default, or with them off): a default must not make a finished fetch stage stale, nor
-        change the order of one half done."""
-        recorded_without = ctx.recorded is not None and BEFORE_EXTRACTION not in ctx.recorded
-        if self.limit != -1 or recorded_without:  # a sample: the header pass would read every shard whole
+        takes a sample (the header pass would read every shard whole), or the run's fetch stage was
+        recorded in two passes (made before this default, or with it off): a default must not make
+        a finished fetch stage stale, nor change the order of one half done."""
+        recorded_in_two_passes = ctx.recorded is not None and BEFORE_EXTRACTION not in ctx.recorded
+        if self.limit != -1 or recorded_in_two_passes:
             return {name: decision for name, decision in ctx.early.items() if decision.required}
         if ctx.inputs is not None:
             every_warc = bool(ctx.inputs) and all(shard_from_record(record).format == "warc" for record in ctx.inputs)

@@ -85,11 +85,13 @@ def config_shards(config: RunConfig, source: str) -> int:
 
 def cmd_plan(args: argparse.Namespace) -> int:
     from clearweb.pipeline.config import load_config
+    from clearweb.pipeline.lineage import read_lineage
     from clearweb.pipeline.plan import build_plan, calibrate, default_rates
     from clearweb.pipeline.stages import stage_graph
 
     config = load_config(args.config, args.set)
-    graph = stage_graph(config, args.config)
+    # an existing run's stages plan as they would run there (a fetch recorded in two passes keeps them)
+    graph = [planned.with_recorded(read_lineage(planned.ctx.dirs.root)) for planned in stage_graph(config, args.config)]
     shards = args.shards or config_shards(config, args.config)
     if args.calibrate:
         folder = Path(args.calibration_dir) if args.calibration_dir else None

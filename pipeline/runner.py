@@ -381,6 +381,7 @@ def run_stages(config: RunConfig, source: str, stages: list[str] | None = None, 
             for folder in planned.owned_dirs():
                 shutil.rmtree(folder, ignore_errors=True)
             log.info("%s: recomputing (%s)", planned.name, check.reason)
+            planned = planned.with_recorded(None)  # recomputed from nothing: nothing recorded to keep
         record = check.record if check.state == "partial" else start_record(planned)
         _write_lineage(planned, record, source)
         built: dict[str, list[dict]] = {}

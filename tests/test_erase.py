@@ -289,6 +289,22 @@ def change_snapshot(run: Path, origin: str, **changes) -> None:
         pq.write_table(pa.Table.from_pylist(rows, schema=table.schema), path)
 
 
+def test_robots_delta_refuses_a_snapshot_whose_fetches_mostly_failed(demo, tmp_path, capsys):
+    """A refresh from a machine without network makes every origin unreachable: applied, it would
+    withhold nothing and be recorded as the snapshot the run was judged with."""
+    run = copy_run(demo, tmp_path / "down")
+    for path in sorted((run / "robots_cache" / "snapshot").glob("*.parquet")):
+        table = pq.read_table(path)
+        rows = [row | {"outcome": "unreachable", "status": None, "body": None, "sha256": None,
+                       "error": "connection refused", "fetched_at": "2026-12-05T00:00:00Z"} for row in table.to_pylist()]
+        pq.write_table(pa.Table.from_pylist(rows, schema=table.schema), path)
+    capsys.readouterr()
+    assert main(["erase", str(run), "--robots-delta"]) == 1
+    err = capsys.readouterr().err.strip().splitlines()
+    assert len(err) == 1 and "origins' robots.txt unreachable or refused (100% > max_unreachable_fraction" in err[0]
+    assert "top errors: connection refused" in err[0] and not (run / "erasures.jsonl").exists()
+
+
 def test_robots_delta_equals_re_running_from_robots(demo, tmp_path, capsys):
     kept = kept_rows(demo)
     withheld = urlsplit(kept[0]["url"])

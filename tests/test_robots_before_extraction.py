@@ -159,3 +159,12 @@ def test_the_stage_reader_counts_documents_without_text(tmp_path):
     read = list(reader.run())
     assert [(doc.id, doc.text) for doc in read] == [("a", "kept"), ("b", None)]
     assert reader.stats[NO_TEXT].total == 2
+
+
+def test_a_fetch_stage_recomputed_from_scratch_takes_the_default(tmp_path):
+    """--rerun-stale deletes the stale fetch stage: nothing recorded is left to keep."""
+    run = run_demo(tmp_path / "demo", STAGES + ["stages.robots.before_extraction=false"])
+    assert "before_extraction" not in read_lineage(run / "fetch")["settings"]
+    run_demo(tmp_path / "demo", STAGES + ["stages.fetch.extract.favour_precision=false"], rerun_stale=True)
+    lineage = read_lineage(run / "fetch")
+    assert "before_extraction" in lineage["settings"] and lineage["phases"][0]["name"] == "fetch_origins"

@@ -98,8 +98,8 @@ class RobotsFilter(FilterStep):
                  max_unreachable_fraction: float = 1.0):
         super().__init__(exclusion_writer)
         self.snapshot_dir = snapshot_dir
-        # the reachability gate, applied when the snapshot is loaded (a Slurm chain builds this step
-        # before the crawl has run): the folder of the run's origins, and the share that may fail
+        # the reachability gate, applied when the snapshot is loaded when the step was built before
+        # the crawl had run (a Slurm chain): the folder of the run's origins, and the share that may fail
         self.gate_origins = gate_origins
         self.max_unreachable_fraction = max_unreachable_fraction
         self.agents = list(agents)

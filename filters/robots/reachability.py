@@ -5,9 +5,9 @@ A compute node without outbound network (or TLS to a plain-HTTP mirror) makes ev
 like a crawl that found no opt-outs. The gate counts the run's origins whose snapshot entry is
 unreachable or refused and refuses, in one line, above ``max_unreachable_fraction``.
 
-It runs twice. When a phase is built, so that a local run stops before any task starts; and in the
-filter itself when it loads the snapshot, because a Slurm chain builds every phase at submission,
-before its origins and crawl exist, where the first check has nothing to count.
+It runs when a phase is built, so that a local or Ray run stops before any task starts. A Slurm chain
+builds every phase at submission, before its origins and crawl exist, where that check has nothing
+to count: the filter then applies it in each task, when it loads the snapshot.
 """
 
 from __future__ import annotations
@@ -56,6 +56,9 @@ def refuse_unreachable(found: Unreachable | None, max_fraction: float) -> None:
                     "stages.robots.max_unreachable_fraction")
 
 
-def check_reachable(snapshot: Path, origins_dir: Path, max_fraction: float) -> None:
-    """The gate, from the folders (when a phase is built)."""
-    refuse_unreachable(unreachable_origins(snapshot, origins_dir), max_fraction)
+def check_reachable(snapshot: Path, origins_dir: Path, max_fraction: float) -> bool:
+    """The gate, from the folders (when a phase is built); False when it had nothing to count yet
+    (the filter's tasks must then apply it)."""
+    found = unreachable_origins(snapshot, origins_dir)
+    refuse_unreachable(found, max_fraction)
+    return found is not None

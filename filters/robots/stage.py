@@ -123,13 +123,17 @@ class RobotsSettings(BuildsPhases):
 
     def _early_filter(self, fetch: StageContext, origins: Path) -> RobotsFilter:
         snapshot = self.artifacts(fetch.run_dir)[SNAPSHOT]
-        check_reachable(snapshot, origins, self.max_unreachable_fraction)
-        return self._filter(snapshot, fetch.artifacts.get(ROBOTS_ARCHIVE), None, gate_origins=origins)
+        return self._filter(snapshot, fetch.artifacts.get(ROBOTS_ARCHIVE), None, gate_origins=self._gate(snapshot, origins))
+
+    def _gate(self, snapshot: Path, origins: Path) -> Path | None:
+        """Apply the reachability gate now; when the crawl has not run yet (a Slurm chain is built
+        at submission), the origins folder for the filter's tasks to apply it with."""
+        return None if check_reachable(snapshot, origins, self.max_unreachable_fraction) else origins
 
     def _filter(self, snapshot: Path, archive: Path | None, exclusion_writer: DocumentWriter | None,
                 gate_origins: Path | None = None) -> RobotsFilter:
-        """``gate_origins``: the run's origins, for the reachability gate the filter applies when it
-        loads the snapshot."""
+        """``gate_origins``: the run's origins, when the filter must apply the reachability gate
+        itself (see ``_gate``)."""
         return RobotsFilter(str(snapshot), agents=self.agents, mode=self.mode, on_unreachable=self.on_unreachable,
                             on_unchecked=self.on_unchecked, on_missing_url=self.on_missing_url, honour=self.honour,
                             usage_labels=self.usage_labels, policy=self.policy,
@@ -138,18 +142,21 @@ class RobotsSettings(BuildsPhases):
                             max_unreachable_fraction=self.max_unreachable_fraction)
 
     def artifact_filters(self, ctx: StageContext, artifact: str) -> list[RobotsFilter]:
-        """Without the gate: the run's crawl passed it when the stage ran."""
+        """The gate applies to the current snapshot here too: a refresh from a machine without
+        network would otherwise withhold nothing and be recorded as the snapshot the run was judged
+        with."""
         if artifact != SNAPSHOT:
             return []
-        return [self._filter(ctx.artifacts[SNAPSHOT], ctx.artifacts.get(ROBOTS_ARCHIVE),
-                             DocumentWriter(str(ctx.dirs.removed)))]
+        snapshot = ctx.artifacts[SNAPSHOT]
+        check_reachable(snapshot, cache_dir(ctx.run_dir) / "origins", self.max_unreachable_fraction)
+        return [self._filter(snapshot, ctx.artifacts.get(ROBOTS_ARCHIVE), DocumentWriter(str(ctx.dirs.removed)))]
 
     def phases(self, ctx: StageContext) -> list[Phase]:
         def build():
-            snapshot, origins = ctx.artifacts[SNAPSHOT], cache_dir(ctx.run_dir) / "origins"
-            check_reachable(snapshot, origins, self.max_unreachable_fraction)
+            snapshot = ctx.artifacts[SNAPSHOT]
+            gate = self._gate(snapshot, cache_dir(ctx.run_dir) / "origins")
             return [ctx.reader(), self._filter(snapshot, ctx.artifacts.get(ROBOTS_ARCHIVE),
-                                               DocumentWriter(str(ctx.dirs.removed)), gate_origins=origins),
+                                               DocumentWriter(str(ctx.dirs.removed)), gate_origins=gate),
                     DocumentWriter(str(ctx.dirs.output))]
 
         return self.crawl_phases(ctx) + [ctx.phase(build)]
