@@ -35,7 +35,9 @@ pytestmark = [pytest.mark.slow, pytest.mark.skipif(importlib.util.find_spec("ray
 STAGES = ("fetch", "robots", "language", "compliance")
 #: On Linux, Ray replaces a node address of 127.0.0.1 by the machine's routable one and listens on
 #: every interface; this (meant for laptops) keeps the head, its workers and the drivers on loopback.
-LOOPBACK = {"RAY_ENABLE_WINDOWS_OR_OSX_CLUSTER": "0", "RAY_USAGE_STATS_ENABLED": "0"}
+#: Token authentication off: a local Ray instance started earlier on the machine (``clearweb demo
+#: --executor ray``) leaves a token in ~/.ray that the head and the drivers would not agree on.
+LOOPBACK = {"RAY_ENABLE_WINDOWS_OR_OSX_CLUSTER": "0", "RAY_USAGE_STATS_ENABLED": "0", "RAY_AUTH_MODE": "disabled"}
 
 
 def _free_port() -> int:
