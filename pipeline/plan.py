@@ -67,17 +67,18 @@ READ_WRITE = Figure(135_338, f"{_ISSUE_12}: no-op filter (stand-in: this phase i
 #: both dominated by the same word tokenizer: half of that time is given to each.
 _RECIPE_HALF = 2 * 164
 
+_ROBOTS_CRAWL = Figure(370 * PAGES_PER_ORIGIN, f"{_ISSUE_14}: robots crawl 370 origins/s, assuming "
+                                              f"{PAGES_PER_ORIGIN} pages per origin")
+
 DEFAULT_RATES: dict[str, Figure] = {
     "fetch": Figure(181.6, f"{_ISSUE_13}: fetch + extract from local "
                             "files, bench_fetch.py (175.7-206.2 across re-measures; downloading is not included)"),
-    "robots_crawl": Figure(370 * PAGES_PER_ORIGIN, f"{_ISSUE_14}: robots crawl 370 origins/s, assuming "
-                                                   f"{PAGES_PER_ORIGIN} pages per origin"),
+    "robots_crawl": _ROBOTS_CRAWL,
     "robots": Figure(47_572, f"{_ISSUE_14}: robots filter, 13 agents (4dd38e0)"),
     # robots before extraction: the fetch stage's pass over the record headers, and the crawl it runs
     "fetch_origins": Figure(4_440 / 1.29, f"{_ISSUE_22}: fetch_origins, 4,440 records of 65 KB pages in 1.29 s "
                                           "(downloading is not included)"),
-    "fetch_robots_crawl": Figure(370 * PAGES_PER_ORIGIN, f"{_ISSUE_14}: robots crawl 370 origins/s, assuming "
-                                                         f"{PAGES_PER_ORIGIN} pages per origin"),
+    "fetch_robots_crawl": _ROBOTS_CRAWL,
     "language": Figure(4_287, f"{_ISSUE_21}: language stage, slowest round"),
     "dedup_signatures": Figure(_RECIPE_HALF, f"{_ISSUE_16}: half of dedup + quality's 164 docs/s/core"),
     "dedup_clusters": Figure(1_000_000 / 5.9, f"{_ISSUE_16}: CleanCluster, 1M documents in 5.9 s"),

@@ -32,6 +32,7 @@ from loguru import logger
 
 from clearweb.pipeline.core.console import VERBOSE_ENV, quiet
 from clearweb.pipeline.core.errors import ConfigError, RunFailed
+from clearweb.pipeline.run_stats import logged_error
 
 #: Driver environment variables the tasks see too (they decide what a task prints, not what it writes).
 FORWARDED_ENV = (VERBOSE_ENV, "TQDM_DISABLE")
@@ -96,17 +97,10 @@ class ClearwebRayExecutor(RayPipelineExecutor):
         """One line: how many tasks did not complete, and the log of the first that recorded an error."""
         missing = self.get_incomplete_ranks(skip_completed=True)
         logs = Path(self.logging_dir.path) / "logs"
-        failed = [rank for rank in missing if _has_error(logs / f"task_{rank:05d}.log")]
+        failed = [rank for rank in missing if logged_error(logs / f"task_{rank:05d}.log")]
         summary = f"stage {self.name}: {len(missing)} of {self.world_size} task{'s' * (self.world_size != 1)} " \
                   "did not complete on Ray"
         if failed:
             return RunFailed(f"{summary}; see {logs / f'task_{failed[0]:05d}.log'}")
         return RunFailed(f"{summary} and logged no error (killed by Ray: out of memory, a lost node?); "
                          "see the cluster's Ray logs")
-
-
-def _has_error(log: Path) -> bool:
-    try:
-        return "ERROR" in log.read_text(errors="replace")  # as ``clearweb status`` reads a log
-    except OSError:
-        return False

@@ -1,4 +1,5 @@
-"""Phase completion as datatrove left it on disk: which tasks wrote their completion marker."""
+"""Phase completion as datatrove left it on disk: which tasks wrote their completion marker, and
+which logs record an error."""
 
 from __future__ import annotations
 
@@ -17,3 +18,12 @@ def completed_ranks(phase: Phase) -> set[int]:
 
 def task_log(phase: Phase, rank: int) -> Path:
     return phase.logs / "logs" / f"task_{rank:05d}.log"
+
+
+def logged_error(log: Path) -> bool:
+    """Whether a task's log records an error (a task without completion marker whose log does
+    failed; one whose log does not was interrupted or never started)."""
+    try:
+        return "ERROR" in log.read_text(errors="replace")
+    except OSError:
+        return False

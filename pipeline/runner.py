@@ -40,7 +40,7 @@ from clearweb.pipeline.lineage import (
     start_record,
     write_lineage,
 )
-from clearweb.pipeline.run_stats import completed_ranks, task_log
+from clearweb.pipeline.run_stats import completed_ranks, logged_error, task_log
 from clearweb.pipeline.stages import PlannedStage, stage_graph
 
 log = logging.getLogger(__name__)
@@ -94,7 +94,7 @@ def phase_failure(phase: Phase, stamps: dict[int, tuple[int, int, int] | None], 
         stamp = _log_stamp(log)
         if stamp is None or stamp == stamps.get(rank):
             not_started.append(rank)
-        elif "ERROR" in log.read_text(errors="replace"):  # as ``clearweb status`` reads a log
+        elif logged_error(log):
             failed.append(rank)
         else:
             interrupted.append(rank)
@@ -305,8 +305,9 @@ def _phase_records(planned: PlannedStage, record: dict, built: dict[str, list[di
 def plan_run(config: RunConfig, source: str, names: list[str]) -> tuple[list[PlannedStage], dict[str, StageCheck]]:
     """Build and check the stage graph and every stage's lineage, before any work."""
     graph = []
+    lineages: dict[str, dict | None] = {}
     for planned in stage_graph(config, source):
-        lineage = read_lineage(planned.ctx.dirs.root)
+        lineages[planned.name] = lineage = read_lineage(planned.ctx.dirs.root)
         planned = planned.with_recorded(lineage)
         resolve = getattr(planned.settings, "resolve_inputs", None)
         if resolve is not None and planned.name in names:
@@ -317,7 +318,7 @@ def plan_run(config: RunConfig, source: str, names: list[str]) -> tuple[list[Pla
     checks: dict[str, StageCheck] = {}
     for planned in graph:
         complete = all(phase_complete(phase) for phase in planned.phases())
-        checks[planned.name] = check_stage(planned, read_lineage(planned.ctx.dirs.root), complete, checks)
+        checks[planned.name] = check_stage(planned, lineages[planned.name], complete, checks)
     return graph, checks
 
 

@@ -14,7 +14,7 @@ from rich.console import Console
 from rich.table import Table
 
 from clearweb.pipeline.audit import load_run
-from clearweb.pipeline.run_stats import completed_ranks, task_log
+from clearweb.pipeline.run_stats import completed_ranks, logged_error, task_log
 
 LOG_TAIL_LINES = 8
 
@@ -24,7 +24,7 @@ def task_states(phase) -> tuple[set[int], set[int], set[int]]:
     failed = set()
     for rank in set(range(phase.tasks)) - done:
         log = task_log(phase, rank)
-        if log.is_file() and "ERROR" in log.read_text(errors="replace"):
+        if logged_error(log):
             failed.add(rank)
     return done, failed, set(range(phase.tasks)) - done - failed
 

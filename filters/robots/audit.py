@@ -6,7 +6,7 @@ from collections import Counter
 
 from clearweb.filters.robots.crawl_time import CrawlTimeSnapshot
 from clearweb.filters.robots.filter import BLOCKED_PREFIX, DOMAIN_PREFIX, RobotsFilter
-from clearweb.filters.robots.reachability import unreachable_origins
+from clearweb.filters.robots.reachability import unreachable_among
 from clearweb.filters.robots.snapshot import read_snapshot
 from clearweb.filters.robots.stage import SNAPSHOT, cache_dir
 from clearweb.pipeline.core.contract import EXTRACTED, ROBOTS_ARCHIVE, consent_lines
@@ -22,13 +22,11 @@ def _with_prefix(stats: dict[str, float], prefix: str) -> dict[str, int]:
     return {key.removeprefix(prefix): int(value) for key, value in stats.items() if key.startswith(prefix)}
 
 
-def _origin_outcomes(entries: dict, origins_dir) -> tuple[dict[str, int], dict[str, int]]:
+def _origin_outcomes(entries: dict, origins: list[str]) -> tuple[dict[str, int], dict[str, int]]:
     """Per crawl outcome and per HTTP status class, the run's origins as the snapshot holds them:
     whichever crawl fetched them (this stage's, the fetch stage's before extraction, another run's
     sharing the snapshot)."""
-    if not origins_dir.is_dir():
-        return {}, {}
-    found = [entries[origin] for origin in read_origins(origins_dir) if origin in entries]
+    found = [entries[origin] for origin in origins if origin in entries]
     statuses = Counter(f"{entry.status // 100}xx" for entry in found if entry.status is not None)
     return dict(sorted(Counter(entry.outcome for entry in found).items())), dict(sorted(statuses.items()))
 
@@ -36,12 +34,15 @@ def _origin_outcomes(entries: dict, origins_dir) -> tuple[dict[str, int], dict[s
 def robots_report(view: StageView) -> dict:
     removed = view.stats(RobotsFilter.stats_key)
     snapshot = view.artifacts[SNAPSHOT]
-    entries = read_snapshot(snapshot, ["origin", "fetched_at", "outcome", "status"]) if snapshot.is_dir() else {}
+    entries = read_snapshot(snapshot, ["origin", "fetched_at", "outcome", "status", "error"]) \
+        if snapshot.is_dir() else {}
     dates = sorted(entry.fetched_at for entry in entries.values())
     domains = _with_prefix(removed, f"{DOMAIN_PREFIX}:")
     run_dir = view.dirs.root.parent
-    found = unreachable_origins(snapshot, cache_dir(run_dir) / "origins")  # what the filter's gate counted
-    outcomes, statuses = _origin_outcomes(entries, cache_dir(run_dir) / "origins")
+    origins_dir = cache_dir(run_dir) / "origins"
+    origins = read_origins(origins_dir) if origins_dir.is_dir() else []
+    found = unreachable_among(entries, origins)  # what the filter's gate counted
+    outcomes, statuses = _origin_outcomes(entries, origins)
     shown = snapshot.relative_to(run_dir).as_posix() if snapshot.is_relative_to(run_dir) else str(snapshot)
     archive = CrawlTimeSnapshot.read(view.artifacts.get(ROBOTS_ARCHIVE)) if view.settings.policy != "latest" else None
     return {"policy": view.settings.policy, "crawl_time_captures": len(archive) if archive else 0,
